@@ -1,0 +1,1 @@
+namespace TriageBot.Core; internal static class Placeholder {}
