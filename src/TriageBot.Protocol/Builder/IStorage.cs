@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TriageBot.Protocol.Schema;
+
+namespace TriageBot.Protocol.Builder;
+
+/// <summary>
+/// Key/value storage of JSON documents with optimistic concurrency.
+/// Values written are serialized with <see cref="ProtocolJson.Options"/>; values read are
+/// <see cref="JsonObject"/>s carrying the current <c>eTag</c> (use <see cref="StorageExtensions.ReadAsync{T}"/> for typed reads).
+/// ETags: a value whose JSON has no <c>eTag</c>, or <c>"*"</c>, is written unconditionally; any other eTag must
+/// equal the stored one or the whole write fails with <see cref="StorageConcurrencyException"/>.
+/// A top-level <c>expiresAt</c> (ISO 8601) lets <see cref="IExpiringStorage.PurgeExpiredAsync"/> remove the item later.
+/// </summary>
+public interface IStorage
+{
+    /// <summary>Reads items; missing keys are absent from the result.</summary>
+    Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes items atomically (all or none). On success the new eTag is set on values that are
+    /// <see cref="IStoreItem"/>s or <see cref="JsonObject"/>s.
+    /// </summary>
+    Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes items; missing keys are ignored.</summary>
+    Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A storage that can delete items whose <c>expiresAt</c> has passed.</summary>
+public interface IExpiringStorage : IStorage
+{
+    /// <summary>Deletes items that expired at or before <paramref name="now"/>; returns how many.</summary>
+    Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An item with an ETag for optimistic concurrency (serialized as <c>eTag</c>).</summary>
+public interface IStoreItem
+{
+    /// <summary>The ETag read with the item; <c>"*"</c> or null writes unconditionally.</summary>
+    string? ETag { get; set; }
+}
+
+/// <summary>Thrown when a write's ETag does not match the stored item's (someone else wrote first).</summary>
+public class StorageConcurrencyException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="key"/>.</summary>
+    public StorageConcurrencyException(string key)
+        : base($"ETag conflict writing storage key '{key}': the item was changed by another writer.")
+    {
+        Key = key;
+    }
+
+    /// <summary>The key whose write conflicted.</summary>
+    public string Key { get; }
+}
+
+/// <summary>Helpers shared by storage implementations and callers.</summary>
+public static class StorageExtensions
+{
+    /// <summary>Name of the ETag field in stored JSON.</summary>
+    public const string ETagProperty = "eTag";
+
+    /// <summary>Name of the optional expiry field in stored JSON.</summary>
+    public const string ExpiresAtProperty = "expiresAt";
+
+    /// <summary>Reads items as <typeparamref name="T"/> (System.Text.Json, <see cref="ProtocolJson.Options"/>).</summary>
+    public static async Task<IDictionary<string, T>> ReadAsync<T>(this IStorage storage, string[] keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        var items = await storage.ReadAsync(keys, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (key, value) in items)
+        {
+            result[key] = value is T typed ? typed
+                : JsonSerializer.SerializeToElement(value, ProtocolJson.Options).Deserialize<T>(ProtocolJson.Options)!;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Serializes a value to be written and extracts its eTag and expiry. Used by storage implementations.
+    /// The returned JSON has no <c>eTag</c> field: the storage keeps the eTag beside the document.
+    /// </summary>
+    public static (JsonObject Json, string? ETag, DateTimeOffset? ExpiresAt) ToStorageDocument(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var node = value as JsonNode ?? JsonSerializer.SerializeToNode(value, value.GetType(), ProtocolJson.Options);
+        if (node is not JsonObject source)
+        {
+            throw new ArgumentException("Storage values must serialize to a JSON object.", nameof(value));
+        }
+
+        var json = (JsonObject)source.DeepClone();
+        var eTag = json[ETagProperty]?.GetValue<string>();
+        json.Remove(ETagProperty);
+        DateTimeOffset? expiresAt = json[ExpiresAtProperty] is JsonValue expiry && expiry.TryGetValue<DateTimeOffset>(out var at) ? at : null;
+        return (json, eTag, expiresAt);
+    }
+
+    /// <summary>True when <paramref name="eTag"/> means "write unconditionally".</summary>
+    public static bool IsUnconditional(string? eTag) => string.IsNullOrEmpty(eTag) || eTag == "*";
+
+    /// <summary>
+    /// After a successful write, gives the caller's value its new eTag (an <see cref="IStoreItem"/> or a
+    /// <see cref="JsonObject"/>) so a second write in the same turn is not refused as a conflict.
+    /// </summary>
+    public static void SetNewETag(object value, string eTag)
+    {
+        switch (value)
+        {
+            case IStoreItem item:
+                item.ETag = eTag;
+                break;
+            case JsonObject json:
+                json[ETagProperty] = eTag;
+                break;
+        }
+    }
+
+    /// <summary>Rebuilds what <see cref="IStorage.ReadAsync"/> returns from stored JSON and the current eTag.</summary>
+    public static JsonObject FromStorageDocument(string json, string eTag)
+    {
+        var node = JsonNode.Parse(json)?.AsObject() ?? [];
+        node[ETagProperty] = eTag;
+        return node;
+    }
+}
