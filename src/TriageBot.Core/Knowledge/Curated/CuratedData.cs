@@ -1,0 +1,154 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace TriageBot.Core.Knowledge.Curated;
+
+/// <summary>A rule that attaches a condition to documented rows: a pattern on the section heading or on the cause text (English).</summary>
+public sealed record ConditionRule(string Id, Regex? Section, Regex? Cause);
+
+/// <summary>
+/// TriageBot's own data that sits beside the documents in <c>knowledge/curated/</c>: curated phrasings
+/// per symptom, matching vocabulary (stop words, synonyms, off-topic and in-scope words) and the
+/// condition rules. None of it restates the documents; it says how people talk about them.
+/// </summary>
+public sealed class CuratedData
+{
+    public static readonly CuratedData Empty = new();
+
+    /// <summary>symptom id -> language -> phrasings.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>> Aliases { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>();
+
+    /// <summary>Groups of symptom ids the documents describe in different words but that are the same problem.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Merge { get; init; } = [];
+
+    public IReadOnlySet<string> StopWords { get; init; } = new HashSet<string>();
+
+    /// <summary>canonical form -> variants (each may be several words).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Synonyms { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Words naming other products or topics: with none of <see cref="InScope"/>, they mark a paste as not about these errors.</summary>
+    public IReadOnlyList<string> OffTopic { get; init; } = [];
+
+    /// <summary>Words that name the product the documents are about.</summary>
+    public IReadOnlyList<string> InScope { get; init; } = [];
+
+    public IReadOnlyList<ConditionRule> Conditions { get; init; } = [];
+
+    /// <summary>Reads the YAML files of <paramref name="folder"/>; problems are reported, not thrown.</summary>
+    public static CuratedData Load(string folder, ICollection<KnowledgeProblem> problems)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return Empty;
+        }
+        var aliases = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
+        var merge = new List<IReadOnlyList<string>>();
+        var stop = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var synonyms = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var offTopic = new List<string>();
+        var inScope = new List<string>();
+        var conditions = new List<ConditionRule>();
+
+        foreach (var path in Directory.EnumerateFiles(folder, "*.y*ml").Order(StringComparer.Ordinal))
+        {
+            var file = Path.GetRelativePath(Path.GetDirectoryName(folder) ?? folder, path);
+            CuratedFile? data;
+            try
+            {
+                data = Deserializer.Deserialize<CuratedFile?>(File.ReadAllText(path));
+            }
+            catch (YamlException ex)
+            {
+                problems.Add(new KnowledgeProblem(file, $"line {ex.Start.Line}: {ex.InnerException?.Message ?? ex.Message}"));
+                continue;
+            }
+            if (data is null)
+            {
+                continue;
+            }
+            foreach (var (id, byLanguage) in data.Aliases ?? [])
+            {
+                var into = aliases.TryGetValue(id, out var existing)
+                    ? existing.ToDictionary(kv => kv.Key, kv => kv.Value.ToList(), StringComparer.OrdinalIgnoreCase)
+                    : new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+                foreach (var (language, phrases) in byLanguage ?? [])
+                {
+                    var key = Parsing.SourceDocument.Normalize(language);
+                    if (!into.TryGetValue(key, out var list))
+                    {
+                        into[key] = list = [];
+                    }
+                    list.AddRange((phrases ?? []).Where(p => !string.IsNullOrWhiteSpace(p)));
+                }
+                aliases[id] = into.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.OrdinalIgnoreCase);
+            }
+            merge.AddRange((data.Merge ?? []).Where(g => g is { Count: > 1 }).Select(g => (IReadOnlyList<string>)g));
+            foreach (var words in (data.StopWords ?? []).Values)
+            {
+                stop.UnionWith(words ?? []);
+            }
+            foreach (var (canonical, variants) in data.Synonyms ?? [])
+            {
+                synonyms[canonical] = [.. synonyms.GetValueOrDefault(canonical) ?? [], .. variants ?? []];
+            }
+            offTopic.AddRange(data.OffTopic ?? []);
+            inScope.AddRange(data.InScope ?? []);
+            foreach (var (id, rule) in data.Conditions ?? [])
+            {
+                try
+                {
+                    conditions.Add(new ConditionRule(
+                        id,
+                        rule?.Section is { Length: > 0 } s ? new Regex(s, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) : null,
+                        rule?.Cause is { Length: > 0 } c ? new Regex(c, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant) : null));
+                }
+                catch (ArgumentException ex)
+                {
+                    problems.Add(new KnowledgeProblem(file, $"condition '{id}': invalid pattern ({ex.Message})"));
+                }
+            }
+        }
+
+        return new CuratedData
+        {
+            Aliases = aliases,
+            Merge = merge,
+            StopWords = stop,
+            Synonyms = synonyms,
+            OffTopic = offTopic,
+            InScope = inScope,
+            Conditions = conditions,
+        };
+    }
+
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    private sealed class CuratedFile
+    {
+        public Dictionary<string, Dictionary<string, List<string>?>?>? Aliases { get; set; }
+
+        public List<List<string>>? Merge { get; set; }
+
+        public Dictionary<string, List<string>?>? StopWords { get; set; }
+
+        public Dictionary<string, List<string>?>? Synonyms { get; set; }
+
+        public List<string>? OffTopic { get; set; }
+
+        public List<string>? InScope { get; set; }
+
+        public Dictionary<string, ConditionYaml?>? Conditions { get; set; }
+    }
+
+    private sealed class ConditionYaml
+    {
+        public string? Section { get; set; }
+
+        public string? Cause { get; set; }
+    }
+}

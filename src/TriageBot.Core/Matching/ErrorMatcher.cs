@@ -1,0 +1,505 @@
+using FuzzySharp;
+using FuzzySharp.PreProcess;
+using TriageBot.Core.Knowledge;
+
+namespace TriageBot.Core.Matching;
+
+/// <summary>Tuning of the matcher; the defaults are the ones the evaluation set was scored with.</summary>
+public sealed record MatcherOptions
+{
+    /// <summary>Text beyond this many characters is not read (a pasted log is cut, with a notice).</summary>
+    public int MaxInputChars { get; init; } = 200_000;
+
+    /// <summary>Lines longer than this are read in pieces of this size.</summary>
+    public int MaxLineChars { get; init; } = 2_000;
+
+    /// <summary>How many candidates a result lists at most.</summary>
+    public int MaxCandidates { get; init; } = 5;
+
+    /// <summary>Top score (0-1) from which a candidate counts at all.</summary>
+    public double AmbiguousFloor { get; init; } = 0.42;
+
+    /// <summary>Top score (0-1) from which a clear leader is a match.</summary>
+    public double MatchFloor { get; init; } = 0.55;
+
+    /// <summary>Candidates within this distance of the top make the result ambiguous.</summary>
+    public double AmbiguityMargin { get; init; } = 0.08;
+}
+
+/// <summary>
+/// Finds the documented errors a paste is about. Every documented message, cause and curated
+/// phrasing of every symptom is indexed by its tokens, each weighted by how few symptoms use it.
+/// A paste is read line by line (a wrapped message spans up to three lines); each phrase scores by
+/// how much of it the paste covers and how much of the paste's known vocabulary it explains.
+/// Misspelt words are found through a deletion index; FuzzySharp gives a second opinion on
+/// borderline Latin-script candidates.
+/// </summary>
+public sealed class ErrorMatcher
+{
+    private const double Saturation = 5.0;
+    private const double OffTopicPenalty = 0.45;
+    private const int WindowLines = 3;
+
+    private readonly Catalog _catalog;
+    private readonly MatcherOptions _options;
+    private readonly Tokenizer _tokenizer;
+    private readonly Dictionary<string, int> _vocabulary = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _deletions = new(StringComparer.Ordinal);
+    private readonly double[] _weight;
+    private readonly int[][] _postings;
+    private readonly Phrase[] _phrases;
+    private readonly HashSet<int> _offTopic = [];
+    private readonly HashSet<int> _inScope = [];
+    private readonly HashSet<string> _offTopicWords = new(StringComparer.Ordinal);
+
+    private enum PhraseKind
+    {
+        Message,
+        Alias,
+        Cause,
+    }
+
+    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total);
+
+    public ErrorMatcher(Catalog catalog, MatcherOptions? options = null)
+    {
+        _catalog = catalog;
+        _options = options ?? new MatcherOptions();
+        _tokenizer = new Tokenizer(catalog.Curated);
+
+        var raw = new List<(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text)>();
+        for (var s = 0; s < catalog.Symptoms.Count; s++)
+        {
+            var symptom = catalog.Symptoms[s];
+            for (var c = 0; c < symptom.Causes.Count; c++)
+            {
+                var cause = symptom.Causes[c];
+                foreach (var locale in cause.Message.Locales)
+                {
+                    raw.Add((s, c, PhraseKind.Message, locale, cause.Message.Get(locale).Plain));
+                }
+                foreach (var locale in cause.Text.Locales)
+                {
+                    raw.Add((s, c, PhraseKind.Cause, locale, cause.Text.Get(locale).Plain));
+                }
+            }
+            foreach (var (locale, aliases) in symptom.Aliases)
+            {
+                raw.AddRange(aliases.Select(a => (s, -1, PhraseKind.Alias, locale, a)));
+            }
+        }
+
+        var tokenized = raw
+            .Select(r => (r, Tokens: _tokenizer.Tokens(r.Text).Distinct(StringComparer.Ordinal).ToArray()))
+            .Where(x => x.Tokens.Length > 0)
+            .DistinctBy(x => (x.r.Symptom, x.r.Kind, string.Join(' ', x.Tokens)))
+            .ToList();
+
+        var symptomsOf = new List<HashSet<int>>();
+        foreach (var (r, tokens) in tokenized)
+        {
+            foreach (var t in tokens)
+            {
+                if (!_vocabulary.TryGetValue(t, out var id))
+                {
+                    _vocabulary[t] = id = _vocabulary.Count;
+                    symptomsOf.Add([]);
+                    AddDeletions(t, id);
+                }
+                symptomsOf[id].Add(r.Symptom);
+            }
+        }
+        var n = Math.Max(1, catalog.Symptoms.Count);
+        _weight = symptomsOf.Select(set => Math.Log(1.0 + (double)n / set.Count)).ToArray();
+
+        _phrases = tokenized.Select(x =>
+        {
+            var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
+            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]));
+        }).ToArray();
+        var postings = new List<int>[_vocabulary.Count];
+        for (var p = 0; p < _phrases.Length; p++)
+        {
+            foreach (var t in _phrases[p].Tokens)
+            {
+                (postings[t] ??= []).Add(p);
+            }
+        }
+        _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
+
+        foreach (var word in catalog.Curated.OffTopic)
+        {
+            foreach (var t in _tokenizer.Tokens(word))
+            {
+                _offTopicWords.Add(t);
+                if (_vocabulary.TryGetValue(t, out var id))
+                {
+                    _offTopic.Add(id);
+                }
+            }
+        }
+        foreach (var word in catalog.Curated.InScope)
+        {
+            foreach (var t in _tokenizer.Tokens(word))
+            {
+                if (_vocabulary.TryGetValue(t, out var id))
+                {
+                    _inScope.Add(id);
+                }
+            }
+        }
+    }
+
+    public Catalog Catalog => _catalog;
+
+    public MatchResult Match(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new MatchResult(MatchDecision.None, [], "en-us", "empty");
+        }
+        string? notice = null;
+        if (text.Length > _options.MaxInputChars)
+        {
+            text = text[.._options.MaxInputChars];
+            notice = "truncated";
+        }
+        var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
+
+        // Read line by line; keep only lines that say something the catalog knows.
+        var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
+        var offTopic = false;
+        var inScope = false;
+        var number = 0;
+        var tokens = new List<string>();
+        foreach (var line in Lines(text))
+        {
+            number++;
+            tokens.Clear();
+            _tokenizer.AppendTokens(line, tokens);
+            Dictionary<int, double>? known = null;
+            foreach (var token in tokens)
+            {
+                if (_offTopicWords.Contains(token))
+                {
+                    offTopic = true;
+                }
+                var (id, quality) = Lookup(token);
+                if (id < 0)
+                {
+                    continue;
+                }
+                inScope |= _inScope.Contains(id);
+                known ??= [];
+                if (!known.TryGetValue(id, out var q) || q < quality)
+                {
+                    known[id] = quality;
+                }
+            }
+            if (known is not null)
+            {
+                lines.Add((number, known, line));
+            }
+        }
+        if (lines.Count == 0)
+        {
+            return new MatchResult(MatchDecision.None, [], language, notice);
+        }
+
+        var best = new double[_catalog.Symptoms.Count];
+        var bestPhrase = new int[_catalog.Symptoms.Count];
+        var bestSegment = new Dictionary<int, double>[_catalog.Symptoms.Count];
+        var bestText = new string[_catalog.Symptoms.Count];
+        Array.Fill(bestPhrase, -1);
+        var matched = new double[_phrases.Length];
+        var touched = new List<int>();
+        for (var start = 0; start < lines.Count; start++)
+        {
+            // A window: this line and the next lines that directly follow it.
+            var segment = new Dictionary<int, double>(lines[start].Tokens);
+            var segmentText = lines[start].Text;
+            for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
+            {
+                foreach (var (id, q) in lines[k].Tokens)
+                {
+                    if (!segment.TryGetValue(id, out var existing) || existing < q)
+                    {
+                        segment[id] = q;
+                    }
+                }
+                segmentText += "\n" + lines[k].Text;
+            }
+            ScoreSegment(segment, segmentText, matched, touched, best, bestPhrase, bestSegment, bestText);
+            if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
+            {
+                break;
+            }
+        }
+
+        var penalty = offTopic && !inScope ? OffTopicPenalty : 1.0;
+        var order = Enumerable.Range(0, best.Length).Where(s => best[s] > 0).OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
+
+        // A second opinion for borderline Latin-script candidates: character-level similarity
+        // forgives misspellings the token index cannot see.
+        if (order.Count > 0 && best[order[0]] < 0.75)
+        {
+            foreach (var s in order.Take(3))
+            {
+                var fuzzy = FuzzyScore(s, bestText[s]);
+                if (fuzzy > best[s])
+                {
+                    best[s] = fuzzy;
+                }
+            }
+            order = order.OrderByDescending(s => best[s]).ToList();
+        }
+
+        var candidates = order.Take(_options.MaxCandidates)
+            .Select(s => Candidate(s, best[s] * penalty, bestPhrase[s], bestSegment[s]))
+            .ToList();
+        return new MatchResult(Decide(candidates), candidates, language, notice);
+    }
+
+    private void ScoreSegment(Dictionary<int, double> segment, string segmentText, double[] matched, List<int> touched,
+        double[] best, int[] bestPhrase, Dictionary<int, double>[] bestSegment, string[] bestText)
+    {
+        var segmentWeight = 0.0;
+        foreach (var (id, q) in segment)
+        {
+            var w = _weight[id] * q;
+            segmentWeight += w;
+            foreach (var p in _postings[id])
+            {
+                if (matched[p] == 0)
+                {
+                    touched.Add(p);
+                }
+                matched[p] += w;
+            }
+        }
+        foreach (var p in touched)
+        {
+            var phrase = _phrases[p];
+            var m = matched[p];
+            matched[p] = 0;
+            var coverage = m / phrase.Total;
+            var precision = m / segmentWeight;
+            var score = (0.7 * coverage + 0.3 * precision) * Math.Min(1.0, m / Saturation);
+            if (phrase.Kind == PhraseKind.Cause)
+            {
+                score *= 0.9;
+            }
+            if (score > best[phrase.Symptom])
+            {
+                best[phrase.Symptom] = score;
+                bestPhrase[phrase.Symptom] = p;
+                bestSegment[phrase.Symptom] = segment;
+                bestText[phrase.Symptom] = segmentText;
+            }
+        }
+        touched.Clear();
+    }
+
+    private double FuzzyScore(int symptom, string segmentText)
+    {
+        if (Tokenizer.ContainsCjk(segmentText))
+        {
+            return 0;
+        }
+        var normalized = Normalize(segmentText);
+        var bestRatio = 0;
+        foreach (var phrase in _phrases)
+        {
+            if (phrase.Symptom != symptom || phrase.Kind == PhraseKind.Cause || phrase.Normalized.Length < 12 || Tokenizer.ContainsCjk(phrase.Normalized))
+            {
+                continue;
+            }
+            var ratio = phrase.Normalized.Length <= normalized.Length
+                ? Fuzz.PartialRatio(phrase.Normalized, normalized, PreprocessMode.None)
+                : Fuzz.Ratio(phrase.Normalized, normalized, PreprocessMode.None);
+            bestRatio = Math.Max(bestRatio, ratio);
+        }
+        return bestRatio >= 88 ? bestRatio / 100.0 * 0.9 : 0;
+    }
+
+    private MatchDecision Decide(List<MatchCandidate> candidates)
+    {
+        if (candidates.Count == 0 || candidates[0].Score < _options.AmbiguousFloor * 100)
+        {
+            return MatchDecision.None;
+        }
+        var top = candidates[0].Score;
+        var close = candidates.Count > 1 && candidates[1].Score >= top - _options.AmbiguityMargin * 100 && candidates[1].Score >= _options.AmbiguousFloor * 100;
+        if (top >= _options.MatchFloor * 100 && !close)
+        {
+            return MatchDecision.Match;
+        }
+        return MatchDecision.Ambiguous;
+    }
+
+    private MatchCandidate Candidate(int s, double score, int phraseIndex, Dictionary<int, double>? segment)
+    {
+        var symptom = _catalog.Symptoms[s];
+        var phrase = phraseIndex >= 0 ? _phrases[phraseIndex] : null;
+        var message = phrase is { Cause: >= 0 } ? symptom.Causes[phrase.Cause].Message.English.Plain : symptom.Title;
+        var terms = new List<string>();
+        if (segment is not null && phrase is not null)
+        {
+            var inverse = _vocabulary.ToDictionary(kv => kv.Value, kv => kv.Key);
+            terms.AddRange(phrase.Tokens.Where(segment.ContainsKey).Select(t => inverse[t]));
+        }
+        return new MatchCandidate(
+            symptom,
+            (int)Math.Round(Math.Clamp(score, 0, 1) * 100),
+            message,
+            symptom.Causes.Select(c => c.Text.English.Plain).Distinct(StringComparer.Ordinal).ToArray(),
+            phrase is null ? [] : [phrase.Text],
+            terms);
+    }
+
+    private (int Id, double Quality) Lookup(string token)
+    {
+        if (_vocabulary.TryGetValue(token, out var id))
+        {
+            return (id, 1.0);
+        }
+        if (token.Length < 4 || !char.IsAsciiLetter(token[0]))
+        {
+            return (-1, 0);
+        }
+        var bestId = -1;
+        var bestDistance = int.MaxValue;
+        var maxDistance = token.Length >= 8 ? 2 : 1;
+        foreach (var deletion in Deletions(token, maxDistance))
+        {
+            if (!_deletions.TryGetValue(deletion, out var ids))
+            {
+                continue;
+            }
+            foreach (var candidate in ids)
+            {
+                var word = _vocabulary.First(kv => kv.Value == candidate).Key;
+                var d = Distance(token, word, maxDistance);
+                if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
+                {
+                    bestDistance = d;
+                    bestId = candidate;
+                }
+            }
+        }
+        return bestId < 0 ? (-1, 0) : (bestId, bestDistance == 1 ? 0.85 : 0.7);
+    }
+
+    private void AddDeletions(string word, int id)
+    {
+        if (word.Length < 4 || !char.IsAsciiLetter(word[0]))
+        {
+            return;
+        }
+        foreach (var d in Deletions(word, word.Length >= 7 ? 2 : 1))
+        {
+            if (!_deletions.TryGetValue(d, out var list))
+            {
+                _deletions[d] = list = [];
+            }
+            if (!list.Contains(id))
+            {
+                list.Add(id);
+            }
+        }
+    }
+
+    private static HashSet<string> Deletions(string word, int depth)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal) { word };
+        var frontier = new List<string> { word };
+        for (var level = 0; level < depth; level++)
+        {
+            var next = new List<string>();
+            foreach (var w in frontier)
+            {
+                if (w.Length <= 3)
+                {
+                    continue;
+                }
+                for (var i = 0; i < w.Length; i++)
+                {
+                    var d = w.Remove(i, 1);
+                    if (result.Add(d))
+                    {
+                        next.Add(d);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        return result;
+    }
+
+    /// <summary>Optimal string alignment distance (adjacent transpositions count once), cut off above <paramref name="max"/>.</summary>
+    internal static int Distance(string a, string b, int max)
+    {
+        if (Math.Abs(a.Length - b.Length) > max)
+        {
+            return max + 1;
+        }
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+
+    private IEnumerable<string> Lines(string text)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            for (var i = 0; i < line.Length; i += _options.MaxLineChars)
+            {
+                yield return line.Substring(i, Math.Min(_options.MaxLineChars, line.Length - i));
+            }
+        }
+    }
+
+    private static string Normalize(string text)
+    {
+        var chars = new char[text.Length];
+        var n = 0;
+        var space = true;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                chars[n++] = char.ToLowerInvariant(c);
+                space = false;
+            }
+            else if (c is '\'' or '\u2019')
+            {
+            }
+            else if (!space)
+            {
+                chars[n++] = ' ';
+                space = true;
+            }
+        }
+        return new string(chars, 0, n).Trim();
+    }
+}

@@ -1,0 +1,245 @@
+using System.Globalization;
+using System.Text;
+using TriageBot.Core.Knowledge.Curated;
+
+namespace TriageBot.Core.Matching;
+
+/// <summary>
+/// Turns text in any of the catalog's languages into comparable tokens: lower case, words split at
+/// punctuation, curated synonyms folded to one form ("log in", "login" -> "sign in"), a light
+/// suffix stemmer for Latin-script words, stop words dropped. Chinese (and other CJK) text has no
+/// spaces, so it becomes overlapping character pairs, which match across word boundaries.
+/// </summary>
+public sealed class Tokenizer
+{
+    private readonly HashSet<string> _stopWords;
+    private readonly Dictionary<string, List<(string[] Variant, string[] Canonical)>> _phraseSynonyms = new(StringComparer.Ordinal);
+    private readonly List<(string Variant, string Canonical)> _cjkSynonyms = [];
+
+    public Tokenizer(CuratedData curated)
+    {
+        _stopWords = new HashSet<string>(curated.StopWords.Select(w => w.ToLowerInvariant()), StringComparer.Ordinal);
+        foreach (var (canonical, variants) in curated.Synonyms)
+        {
+            var canonicalWords = RawWords(canonical).ToArray();
+            foreach (var variant in variants)
+            {
+                if (ContainsCjk(variant))
+                {
+                    _cjkSynonyms.Add((variant.ToLowerInvariant(), canonical.ToLowerInvariant()));
+                    continue;
+                }
+                var words = RawWords(variant).ToArray();
+                if (words.Length == 0)
+                {
+                    continue;
+                }
+                if (!_phraseSynonyms.TryGetValue(words[0], out var list))
+                {
+                    _phraseSynonyms[words[0]] = list = [];
+                }
+                list.Add((words, canonicalWords));
+            }
+        }
+        foreach (var list in _phraseSynonyms.Values)
+        {
+            list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
+        }
+        _cjkSynonyms.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
+    }
+
+    /// <summary>The tokens of <paramref name="text"/> in order (duplicates kept).</summary>
+    public List<string> Tokens(string text)
+    {
+        var result = new List<string>();
+        AppendTokens(text, result);
+        return result;
+    }
+
+    /// <summary>The distinct content tokens, for comparing documented messages with each other.</summary>
+    public IEnumerable<string> ContentWords(string text) => Tokens(text).Distinct(StringComparer.Ordinal);
+
+    public void AppendTokens(string text, List<string> into)
+    {
+        var words = new List<string>();
+        var cjk = new StringBuilder();
+        var word = new StringBuilder();
+        var normalized = IsAscii(text) ? text : text.Normalize(NormalizationForm.FormKC);
+
+        void FlushWord()
+        {
+            if (word.Length > 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+        }
+
+        void FlushCjk()
+        {
+            if (cjk.Length == 0)
+            {
+                return;
+            }
+            FlushWords(words, into);
+            var run = cjk.ToString();
+            foreach (var (variant, canonical) in _cjkSynonyms)
+            {
+                run = run.Replace(variant, canonical, StringComparison.Ordinal);
+            }
+            if (run.Length == 1)
+            {
+                into.Add(run);
+            }
+            for (var i = 0; i + 1 < run.Length; i++)
+            {
+                into.Add(run.Substring(i, 2));
+            }
+            cjk.Clear();
+        }
+
+        foreach (var c in normalized)
+        {
+            if (IsCjk(c))
+            {
+                FlushWord();
+                cjk.Append(c);
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                FlushCjk();
+                word.Append(char.ToLowerInvariant(c));
+            }
+            else if (c is '\'' or '\u2019' && word.Length > 0)
+            {
+                // "couldn't" -> "couldnt": the apostrophe belongs to the word.
+            }
+            else
+            {
+                FlushWord();
+                FlushCjk();
+            }
+        }
+        FlushWord();
+        FlushCjk();
+        FlushWords(words, into);
+    }
+
+    private void FlushWords(List<string> words, List<string> into)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (_phraseSynonyms.TryGetValue(words[i], out var candidates))
+            {
+                var replaced = false;
+                foreach (var (variant, canonical) in candidates)
+                {
+                    if (i + variant.Length <= words.Count && Enumerable.Range(0, variant.Length).All(k => words[i + k] == variant[k]))
+                    {
+                        foreach (var c in canonical)
+                        {
+                            Emit(c, into);
+                        }
+                        i += variant.Length - 1;
+                        replaced = true;
+                        break;
+                    }
+                }
+                if (replaced)
+                {
+                    continue;
+                }
+            }
+            Emit(words[i], into);
+        }
+        words.Clear();
+    }
+
+    private void Emit(string word, List<string> into)
+    {
+        if (_stopWords.Contains(word))
+        {
+            return;
+        }
+        into.Add(Stem(word));
+    }
+
+    /// <summary>
+    /// A deliberately light stemmer: both sides of every comparison go through it, so it only has
+    /// to be consistent ("certificates", "certificate" -> "certificat"; "enabled", "enable" -> "enabl").
+    /// </summary>
+    internal static string Stem(string word)
+    {
+        if (word.Length < 5 || !char.IsAsciiLetter(word[0]))
+        {
+            return word;
+        }
+        var w = word;
+        if (w.EndsWith("ing", StringComparison.Ordinal) && w.Length >= 7)
+        {
+            w = w[..^3];
+        }
+        else if (w.EndsWith("ed", StringComparison.Ordinal) && w.Length >= 6)
+        {
+            w = w[..^2];
+        }
+        else if (w.EndsWith("ies", StringComparison.Ordinal) && w.Length >= 6)
+        {
+            w = w[..^3] + "y";
+        }
+        else if (w.EndsWith('s') && !w.EndsWith("ss", StringComparison.Ordinal) && !w.EndsWith("us", StringComparison.Ordinal) && !w.EndsWith("is", StringComparison.Ordinal))
+        {
+            w = w[..^1];
+        }
+        if (w.Length >= 5 && w.EndsWith('e'))
+        {
+            w = w[..^1];
+        }
+        return w;
+    }
+
+    private static IEnumerable<string> RawWords(string text)
+    {
+        var sb = new StringBuilder();
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                sb.Append(c);
+            }
+            else if (c is '\'' or '\u2019')
+            {
+            }
+            else if (sb.Length > 0)
+            {
+                yield return sb.ToString();
+                sb.Clear();
+            }
+        }
+        if (sb.Length > 0)
+        {
+            yield return sb.ToString();
+        }
+    }
+
+    private static bool IsAscii(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c > 127)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    internal static bool ContainsCjk(string text) => text.Any(IsCjk);
+
+    /// <summary>Han ideographs (CJK unified, extension A, compatibility), kana and Hangul.</summary>
+    internal static bool IsCjk(char c) =>
+        c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF'
+            or >= '\u3040' and <= '\u30FF' or >= '\uAC00' and <= '\uD7AF';
+
+    internal static UnicodeCategory Category(char c) => CharUnicodeInfo.GetUnicodeCategory(c);
+}

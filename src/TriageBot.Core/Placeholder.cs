@@ -1,1 +1,0 @@
-namespace TriageBot.Core; internal static class Placeholder {}
