@@ -48,9 +48,8 @@ public sealed class ErrorMatcher
     private readonly double[] _weight;
     private readonly int[][] _postings;
     private readonly Phrase[] _phrases;
-    private readonly HashSet<int> _offTopic = [];
-    private readonly HashSet<int> _inScope = [];
-    private readonly HashSet<string> _offTopicWords = new(StringComparer.Ordinal);
+    private readonly List<string[]> _offTopic = [];
+    private readonly List<string[]> _inScope = [];
 
     private enum PhraseKind
     {
@@ -127,27 +126,8 @@ public sealed class ErrorMatcher
         }
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
-        foreach (var word in catalog.Curated.OffTopic)
-        {
-            foreach (var t in _tokenizer.Tokens(word))
-            {
-                _offTopicWords.Add(t);
-                if (_vocabulary.TryGetValue(t, out var id))
-                {
-                    _offTopic.Add(id);
-                }
-            }
-        }
-        foreach (var word in catalog.Curated.InScope)
-        {
-            foreach (var t in _tokenizer.Tokens(word))
-            {
-                if (_vocabulary.TryGetValue(t, out var id))
-                {
-                    _inScope.Add(id);
-                }
-            }
-        }
+        _offTopic.AddRange(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
+        _inScope.AddRange(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
     }
 
     public Catalog Catalog => _catalog;
@@ -168,8 +148,7 @@ public sealed class ErrorMatcher
 
         // Read line by line; keep only lines that say something the catalog knows.
         var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
-        var offTopic = false;
-        var inScope = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var number = 0;
         var tokens = new List<string>();
         foreach (var line in Lines(text))
@@ -180,16 +159,12 @@ public sealed class ErrorMatcher
             Dictionary<int, double>? known = null;
             foreach (var token in tokens)
             {
-                if (_offTopicWords.Contains(token))
-                {
-                    offTopic = true;
-                }
+                seen.Add(token);
                 var (id, quality) = Lookup(token);
                 if (id < 0)
                 {
                     continue;
                 }
-                inScope |= _inScope.Contains(id);
                 known ??= [];
                 if (!known.TryGetValue(id, out var q) || q < quality)
                 {
@@ -236,6 +211,9 @@ public sealed class ErrorMatcher
             }
         }
 
+        // Another product named and this one not: probably about that product.
+        var offTopic = _offTopic.Any(words => words.All(seen.Contains));
+        var inScope = _inScope.Any(words => words.All(seen.Contains));
         var penalty = offTopic && !inScope ? OffTopicPenalty : 1.0;
         var order = Enumerable.Range(0, best.Length).Where(s => best[s] > 0).OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 

@@ -1,0 +1,269 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TriageBot.Protocol.Authentication;
+using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Connector;
+using TriageBot.Protocol.Schema;
+
+namespace TriageBot.Protocol.Integration;
+
+/// <summary>Processes Bot Framework HTTP requests (<c>POST /api/messages</c>).</summary>
+public interface IBotFrameworkHttpAdapter
+{
+    /// <summary>Reads, authenticates and runs one inbound activity, and writes the HTTP answer.</summary>
+    Task ProcessAsync(HttpRequest httpRequest, HttpResponse httpResponse, IBot bot, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The Bot Framework adapter for ASP.NET Core: authenticates inbound activities, runs the bot, and sends
+/// its replies through the connector, or returns them in the response for <c>expectReplies</c> and invokes.
+/// </summary>
+public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
+{
+    /// <summary>Turn-state key of the caller's <see cref="ClaimsIdentity"/>.</summary>
+    public const string BotIdentityKey = "BotIdentity";
+
+    private readonly JwtTokenValidation _authentication;
+    private readonly IConnectorClient _connector;
+    private readonly TrustedServiceUrls _trustedServiceUrls;
+    private readonly BotFrameworkOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the adapter.</summary>
+    public CloudAdapter(
+        JwtTokenValidation authentication,
+        IConnectorClient connector,
+        TrustedServiceUrls trustedServiceUrls,
+        IOptions<BotFrameworkOptions> options,
+        ILogger<CloudAdapter> logger)
+    {
+        _authentication = authentication ?? throw new ArgumentNullException(nameof(authentication));
+        _connector = connector ?? throw new ArgumentNullException(nameof(connector));
+        _trustedServiceUrls = trustedServiceUrls ?? throw new ArgumentNullException(nameof(trustedServiceUrls));
+        _options = options?.Value ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <inheritdoc />
+    public async Task ProcessAsync(HttpRequest httpRequest, HttpResponse httpResponse, IBot bot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(httpRequest);
+        ArgumentNullException.ThrowIfNull(httpResponse);
+        ArgumentNullException.ThrowIfNull(bot);
+
+        if (!HttpMethods.IsPost(httpRequest.Method))
+        {
+            httpResponse.Headers.Allow = "POST";
+            await WriteProblemAsync(httpResponse, StatusCodes.Status405MethodNotAllowed, "Method not allowed", "Only POST is accepted.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ReadBodyAsync(httpRequest, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            await WriteProblemAsync(httpResponse, StatusCodes.Status413PayloadTooLarge, "Payload too large", $"The request body exceeds {_options.MaxRequestBodyBytes} bytes.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Activity? activity;
+        try
+        {
+            activity = JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options);
+        }
+        catch (JsonException)
+        {
+            activity = null;
+        }
+
+        if (activity is null || string.IsNullOrWhiteSpace(activity.Type))
+        {
+            await WriteProblemAsync(httpResponse, StatusCodes.Status400BadRequest, "Bad request", "The body must be a JSON activity with a 'type'.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ClaimsIdentity identity;
+        try
+        {
+            identity = await _authentication.AuthenticateRequestAsync(activity, httpRequest.Headers.Authorization.ToString(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            _logger.LogWarning("Rejected activity for conversation {ConversationId}: {Reason}", activity.Conversation?.Id, ex.Message);
+            httpResponse.Headers.WWWAuthenticate = "Bearer";
+            await WriteProblemAsync(httpResponse, StatusCodes.Status401Unauthorized, "Unauthorized", "The request is not authorized.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (identity.IsAuthenticated)
+        {
+            _trustedServiceUrls.Trust(activity.ServiceUrl);
+        }
+
+        var context = new TurnContext(this, activity);
+        context.TurnState.Set(BotIdentityKey, identity);
+        try
+        {
+            await RunPipelineAsync(context, bot.OnTurnAsync, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // No OnTurnError, or it failed itself: answer without leaking details.
+            _logger.LogError(ex, "Unhandled error in turn for conversation {ConversationId}", activity.Conversation?.Id);
+            await WriteProblemAsync(httpResponse, StatusCodes.Status500InternalServerError, "Internal error", "The bot could not process the activity.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteTurnResultAsync(context, httpResponse, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates a conversation (for example a new Teams channel post) and runs <paramref name="callback"/>
+    /// in it, starting with an event activity named <see cref="ActivityEventNames.CreateConversation"/>.
+    /// </summary>
+    public async Task CreateConversationAsync(string channelId, string serviceUrl, ConversationParameters parameters, BotCallbackHandler callback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(callback);
+        var response = await _connector.CreateConversationAsync(serviceUrl, parameters, cancellationToken).ConfigureAwait(false);
+        var activity = Activity.CreateEventActivity();
+        activity.Name = ActivityEventNames.CreateConversation;
+        activity.Id = response.ActivityId ?? Guid.NewGuid().ToString();
+        activity.ChannelId = channelId;
+        activity.ServiceUrl = response.ServiceUrl ?? serviceUrl;
+        activity.Conversation = new ConversationAccount(response.Id, parameters.IsGroup) { TenantId = parameters.TenantId };
+        activity.ChannelData = parameters.ChannelData;
+        activity.Recipient = parameters.Bot;
+        await RunPipelineAsync(new TurnContext(this, activity), callback, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override async Task<ResourceResponse[]> SendActivitiesAsync(ITurnContext turnContext, Activity[] activities, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turnContext);
+        ArgumentNullException.ThrowIfNull(activities);
+        var responses = new ResourceResponse[activities.Length];
+        for (var i = 0; i < activities.Length; i++)
+        {
+            var activity = activities[i];
+            if (activity.Type == ActivityTypes.InvokeResponse)
+            {
+                turnContext.TurnState[InvokeResponseKey] = activity;
+                responses[i] = new ResourceResponse();
+            }
+            else if (IsExpectReplies(turnContext))
+            {
+                Buffer(turnContext).Add(activity);
+                responses[i] = new ResourceResponse();
+            }
+            else
+            {
+                var conversationId = activity.Conversation?.Id ?? throw new InvalidOperationException("The activity has no conversation id.");
+                responses[i] = string.IsNullOrEmpty(activity.ReplyToId)
+                    ? await _connector.SendToConversationAsync(activity.ServiceUrl!, conversationId, activity, cancellationToken).ConfigureAwait(false)
+                    : await _connector.ReplyToActivityAsync(activity.ServiceUrl!, conversationId, activity.ReplyToId, activity, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return responses;
+    }
+
+    /// <summary>Replaces an activity; for <c>expectReplies</c> turns the update is returned with the replies instead.</summary>
+    public override Task<ResourceResponse> UpdateActivityAsync(ITurnContext turnContext, Activity activity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turnContext);
+        ArgumentNullException.ThrowIfNull(activity);
+        if (IsExpectReplies(turnContext))
+        {
+            Buffer(turnContext).Add(activity);
+            return Task.FromResult(new ResourceResponse(activity.Id));
+        }
+
+        var conversationId = activity.Conversation?.Id ?? throw new InvalidOperationException("The activity has no conversation id.");
+        return _connector.UpdateActivityAsync(activity.ServiceUrl!, conversationId, activity.Id!, activity, cancellationToken);
+    }
+
+    /// <summary>Deletes an activity; ignored for <c>expectReplies</c> turns (there is no connector to ask).</summary>
+    public override Task DeleteActivityAsync(ITurnContext turnContext, ConversationReference reference, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turnContext);
+        ArgumentNullException.ThrowIfNull(reference);
+        if (IsExpectReplies(turnContext))
+        {
+            return Task.CompletedTask;
+        }
+
+        var conversationId = reference.Conversation?.Id ?? throw new InvalidOperationException("The reference has no conversation id.");
+        return _connector.DeleteActivityAsync(reference.ServiceUrl!, conversationId, reference.ActivityId!, cancellationToken);
+    }
+
+    private static bool IsExpectReplies(ITurnContext turnContext) =>
+        string.Equals(turnContext.Activity.DeliveryMode, DeliveryModes.ExpectReplies, StringComparison.OrdinalIgnoreCase);
+
+    private static List<Activity> Buffer(ITurnContext turnContext) =>
+        (turnContext as TurnContext ?? throw new InvalidOperationException("expectReplies needs a TurnContext.")).BufferedReplyActivities;
+
+    private static async Task WriteTurnResultAsync(TurnContext context, HttpResponse httpResponse, CancellationToken cancellationToken)
+    {
+        if (IsExpectReplies(context))
+        {
+            httpResponse.StatusCode = StatusCodes.Status200OK;
+            await httpResponse.WriteAsJsonAsync(new ExpectedReplies(context.BufferedReplyActivities), ProtocolJson.Options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (context.Activity.Type == ActivityTypes.Invoke)
+        {
+            var invokeResponse = context.TurnState.Get<Activity>(InvokeResponseKey)?.Value?.Deserialize<InvokeResponse>(ProtocolJson.Options);
+            if (invokeResponse is null)
+            {
+                httpResponse.StatusCode = StatusCodes.Status501NotImplemented;
+                return;
+            }
+
+            httpResponse.StatusCode = invokeResponse.Status;
+            if (invokeResponse.Body is not null)
+            {
+                await httpResponse.WriteAsJsonAsync(invokeResponse.Body, invokeResponse.Body.GetType(), ProtocolJson.Options, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        httpResponse.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxRequestBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail, CancellationToken cancellationToken)
+    {
+        response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
+        return response.WriteAsJsonAsync(problem, ProtocolJson.Options, "application/problem+json", cancellationToken);
+    }
+}

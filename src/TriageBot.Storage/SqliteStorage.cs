@@ -1,0 +1,170 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Schema;
+
+namespace TriageBot.Storage;
+
+/// <summary>
+/// <see cref="IStorage"/> in one SQLite table (WAL mode). ETag checks happen inside the SQL statements,
+/// in an IMMEDIATE transaction per batch, so concurrent writers holding the same ETag cannot both win.
+/// </summary>
+public sealed class SqliteStorage : IExpiringStorage
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Opens (and creates if needed) the database.</summary>
+    public SqliteStorage(IOptions<SqliteStorageOptions> options, TimeProvider? timeProvider = null)
+    {
+        var path = Path.GetFullPath(options?.Value.DatabasePath ?? throw new ArgumentNullException(nameof(options)));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
+        _timeProvider = timeProvider ?? TimeProvider.System;
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS items (
+                key TEXT PRIMARY KEY NOT NULL,
+                etag TEXT NOT NULL,
+                json TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                expires_at INTEGER NULL);
+            CREATE INDEX IF NOT EXISTS items_expires_at ON items (expires_at) WHERE expires_at IS NOT NULL;
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    /// <inheritdoc />
+    public async Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        IDictionary<string, object> result = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (keys.Length == 0)
+        {
+            return result;
+        }
+
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        var names = keys.Select((key, i) =>
+        {
+            command.Parameters.AddWithValue($"@k{i}", key);
+            return $"@k{i}";
+        }).ToList();
+        command.CommandText = $"SELECT key, etag, json FROM items WHERE key IN ({string.Join(", ", names)})";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result[reader.GetString(0)] = StorageExtensions.FromStorageDocument(reader.GetString(2), reader.GetString(1));
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using var connection = Open();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var (key, value) in changes)
+        {
+            var (json, eTag, expiresAt) = StorageExtensions.ToStorageDocument(value);
+            var newETag = Guid.NewGuid().ToString("N");
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.Parameters.AddWithValue("@key", key);
+            command.Parameters.AddWithValue("@newETag", newETag);
+            command.Parameters.AddWithValue("@json", json.ToJsonString(ProtocolJson.Options));
+            command.Parameters.AddWithValue("@now", now);
+            command.Parameters.AddWithValue("@expiresAt", expiresAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
+            if (StorageExtensions.IsUnconditional(eTag))
+            {
+                command.CommandText = """
+                    INSERT INTO items (key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)
+                    ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, json = excluded.json,
+                        updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                    """;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Update only the version the writer read; if the item is gone, create it, unless
+                // someone else created it meanwhile (the insert then does nothing).
+                command.Parameters.AddWithValue("@eTag", eTag);
+                command.CommandText = """
+                    UPDATE items SET etag = @newETag, json = @json, updated_at = @now, expires_at = @expiresAt
+                    WHERE key = @key AND etag = @eTag
+                    """;
+                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    command.CommandText = """
+                        INSERT INTO items (key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)
+                        ON CONFLICT (key) DO NOTHING
+                        """;
+                    if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    {
+                        throw new StorageConcurrencyException(key);
+                    }
+                }
+            }
+
+            newETags[key] = newETag;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (key, eTag) in newETags)
+        {
+            StorageExtensions.SetNewETag(changes[key], eTag);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        await using var connection = Open();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var key in keys)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "DELETE FROM items WHERE key = @key";
+            command.Parameters.AddWithValue("@key", key);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= @now";
+        command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {30_000};");
+        command.ExecuteNonQuery();
+        return connection;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using FuzzySharp;
+using TriageBot.Core.Knowledge;
+using TriageBot.Core.Matching;
+using Xunit.Abstractions;
+
+namespace TriageBot.Core.Tests.Matching;
+
+/// <summary>
+/// Scores the matcher on the evaluation set (Matching/cases.jsonl): correct top candidate for
+/// in-scope pastes, `none` for out-of-scope ones, per kind, against floors; and prints the plain
+/// FuzzySharp ExtractOne baseline on the same cases for comparison.
+/// </summary>
+public sealed class MatcherEvaluationTests(ITestOutputHelper output)
+{
+    public sealed record Case(string Id, string Kind, string Lang, string Text, string Expect);
+
+    private static readonly Lazy<IReadOnlyList<Case>> Cases = new(() =>
+        File.ReadLines(Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching", "cases.jsonl"))
+            .Where(l => l.Trim().Length > 0)
+            .Select(l => JsonSerializer.Deserialize<Case>(l, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!)
+            .ToList());
+
+    /// <summary>The symptom a label (a documented English message or cause) belongs to.</summary>
+    internal static Symptom? SymptomOf(Catalog catalog, string label) =>
+        catalog.Symptoms.FirstOrDefault(s => s.Causes.Any(c =>
+            string.Equals(c.Message.English.Plain, label, StringComparison.Ordinal) ||
+            string.Equals(c.Text.English.Plain, label, StringComparison.Ordinal)));
+
+    [Fact]
+    public void EvaluationSet_EveryLabel_IsADocumentedRow()
+    {
+        var unknown = Cases.Value.Where(c => c.Expect != "none" && SymptomOf(SharedCatalog.Catalog, c.Expect) is null).Select(c => c.Id).ToList();
+        Assert.Empty(unknown);
+        Assert.True(Cases.Value.Count >= 150, $"only {Cases.Value.Count} cases");
+    }
+
+    [Fact]
+    public void EvaluationSet_EverySymptom_IsCovered()
+    {
+        var covered = Cases.Value.Where(c => c.Expect != "none").Select(c => SymptomOf(SharedCatalog.Catalog, c.Expect)!.Id).ToHashSet();
+        var uncovered = SharedCatalog.Catalog.Symptoms.Select(s => s.Id).Where(id => !covered.Contains(id)).ToList();
+        Assert.True(uncovered.Count == 0, "no cases for: " + string.Join(", ", uncovered));
+    }
+
+    [Theory]
+    [InlineData("exact", 1.00)]
+    [InlineData("fragment", 0.95)]
+    [InlineData("client", 0.95)]
+    [InlineData("chatter", 0.95)]
+    [InlineData("typo", 0.95)]
+    [InlineData("description", 0.90)]
+    [InlineData("zh-CN", 0.95)]
+    [InlineData("zh-TW", 0.95)]
+    [InlineData("de", 0.90)]
+    [InlineData("none", 0.97)]
+    public void Match_EvaluationKind_MeetsFloor(string kind, double floor)
+    {
+        var cases = Cases.Value.Where(c => c.Kind == kind).ToList();
+        Assert.NotEmpty(cases);
+        var failures = new List<string>();
+        foreach (var c in cases)
+        {
+            var result = SharedCatalog.Matcher.Match(c.Text);
+            if (!IsCorrect(c, result))
+            {
+                failures.Add($"{c.Id}: expected {(c.Expect == "none" ? "none" : SymptomOf(SharedCatalog.Catalog, c.Expect)!.Id)}, got {result.Decision} " +
+                             string.Join(", ", result.Candidates.Take(3).Select(x => $"{x.SymptomId}:{x.Score}")) + $"  <- {Short(c.Text)}");
+            }
+        }
+        var accuracy = 1.0 - (double)failures.Count / cases.Count;
+        output.WriteLine($"{kind}: {accuracy:P1} correct ({cases.Count - failures.Count}/{cases.Count}), floor {floor:P0}");
+        failures.ForEach(output.WriteLine);
+        Assert.True(accuracy >= floor, $"{kind}: {accuracy:P1} < {floor:P0}\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Match_WholeSet_BeatsPlainFuzzySharpBaseline()
+    {
+        var catalog = SharedCatalog.Catalog;
+        var messages = catalog.Symptoms.SelectMany(s => s.Causes.Select(c => (Text: c.Message.English.Plain, Symptom: s))).ToList();
+        int ours = 0, baseline = 0, inScope = 0, oursNone = 0, baselineNone = 0, outOfScope = 0;
+        foreach (var c in Cases.Value)
+        {
+            var result = SharedCatalog.Matcher.Match(c.Text);
+            var best = Process.ExtractOne(c.Text, messages.Select(m => m.Text));
+            var baselineSymptom = best is null || best.Score < 60 ? null : messages[best.Index].Symptom;
+            if (c.Expect == "none")
+            {
+                outOfScope++;
+                oursNone += IsCorrect(c, result) ? 1 : 0;
+                baselineNone += baselineSymptom is null ? 1 : 0;
+            }
+            else
+            {
+                inScope++;
+                ours += IsCorrect(c, result) ? 1 : 0;
+                baselineSymptom = best is null ? null : messages[best.Index].Symptom;
+                baseline += baselineSymptom == SymptomOf(catalog, c.Expect) ? 1 : 0;
+            }
+        }
+        output.WriteLine($"in-scope top candidate: TriageBot {(double)ours / inScope:P1}, FuzzySharp ExtractOne {(double)baseline / inScope:P1} ({inScope} cases)");
+        output.WriteLine($"out-of-scope none:      TriageBot {(double)oursNone / outOfScope:P1}, FuzzySharp ExtractOne (score<60) {(double)baselineNone / outOfScope:P1} ({outOfScope} cases)");
+        Assert.True(ours > baseline + inScope / 5, "the matcher must beat the plain baseline by a wide margin");
+    }
+
+    private static bool IsCorrect(Case c, MatchResult result) => c.Expect == "none"
+        ? result.Decision == MatchDecision.None
+        : result.Decision != MatchDecision.None && result.Top?.Symptom == SymptomOf(SharedCatalog.Catalog, c.Expect);
+
+    private static string Short(string text) => text.Length > 90 ? text[..90].Replace('\n', ' ') + "..." : text.Replace('\n', ' ');
+}
