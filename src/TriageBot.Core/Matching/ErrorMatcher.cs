@@ -17,7 +17,7 @@ public sealed record MatcherOptions
     public int MaxCandidates { get; init; } = 5;
 
     /// <summary>Top score (0-1) from which a candidate counts at all.</summary>
-    public double AmbiguousFloor { get; init; } = 0.42;
+    public double AmbiguousFloor { get; init; } = 0.33;
 
     /// <summary>Top score (0-1) from which a clear leader is a match.</summary>
     public double MatchFloor { get; init; } = 0.55;
@@ -37,13 +37,14 @@ public sealed record MatcherOptions
 public sealed class ErrorMatcher
 {
     private const double Saturation = 5.0;
-    private const double OffTopicPenalty = 0.45;
+    private const double OffTopicPenalty = 0.3;
     private const int WindowLines = 3;
 
     private readonly Catalog _catalog;
     private readonly MatcherOptions _options;
     private readonly Tokenizer _tokenizer;
     private readonly Dictionary<string, int> _vocabulary = new(StringComparer.Ordinal);
+    private readonly List<string> _words = [];
     private readonly Dictionary<string, List<int>> _deletions = new(StringComparer.Ordinal);
     private readonly double[] _weight;
     private readonly int[][] _postings;
@@ -102,6 +103,7 @@ public sealed class ErrorMatcher
                 if (!_vocabulary.TryGetValue(t, out var id))
                 {
                     _vocabulary[t] = id = _vocabulary.Count;
+                    _words.Add(t);
                     symptomsOf.Add([]);
                     AddDeletions(t, id);
                 }
@@ -185,6 +187,7 @@ public sealed class ErrorMatcher
         var bestPhrase = new int[_catalog.Symptoms.Count];
         var bestSegment = new Dictionary<int, double>[_catalog.Symptoms.Count];
         var bestText = new string[_catalog.Symptoms.Count];
+        var bestCoverage = new double[_catalog.Symptoms.Count];
         Array.Fill(bestPhrase, -1);
         var matched = new double[_phrases.Length];
         var touched = new List<int>();
@@ -204,17 +207,16 @@ public sealed class ErrorMatcher
                 }
                 segmentText += "\n" + lines[k].Text;
             }
-            ScoreSegment(segment, segmentText, matched, touched, best, bestPhrase, bestSegment, bestText);
+            ScoreSegment(segment, segmentText, matched, touched, best, bestPhrase, bestSegment, bestText, bestCoverage);
             if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
             {
                 break;
             }
         }
 
-        // Another product named and this one not: probably about that product.
-        var offTopic = _offTopic.Any(words => words.All(seen.Contains));
-        var inScope = _inScope.Any(words => words.All(seen.Contains));
-        var penalty = offTopic && !inScope ? OffTopicPenalty : 1.0;
+        // Another product named and this one not: probably about that product, unless the paste
+        // quotes a whole documented message.
+        var offTopic = _offTopic.Any(words => words.All(seen.Contains)) && !_inScope.Any(words => words.All(seen.Contains));
         var order = Enumerable.Range(0, best.Length).Where(s => best[s] > 0).OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
         // A second opinion for borderline Latin-script candidates: character-level similarity
@@ -233,13 +235,13 @@ public sealed class ErrorMatcher
         }
 
         var candidates = order.Take(_options.MaxCandidates)
-            .Select(s => Candidate(s, best[s] * penalty, bestPhrase[s], bestSegment[s]))
+            .Select(s => Candidate(s, best[s] * (offTopic && bestCoverage[s] < 0.85 ? OffTopicPenalty : 1.0), bestPhrase[s], bestSegment[s]))
             .ToList();
         return new MatchResult(Decide(candidates), candidates, language, notice);
     }
 
     private void ScoreSegment(Dictionary<int, double> segment, string segmentText, double[] matched, List<int> touched,
-        double[] best, int[] bestPhrase, Dictionary<int, double>[] bestSegment, string[] bestText)
+        double[] best, int[] bestPhrase, Dictionary<int, double>[] bestSegment, string[] bestText, double[] bestCoverage)
     {
         var segmentWeight = 0.0;
         foreach (var (id, q) in segment)
@@ -273,6 +275,7 @@ public sealed class ErrorMatcher
                 bestPhrase[phrase.Symptom] = p;
                 bestSegment[phrase.Symptom] = segment;
                 bestText[phrase.Symptom] = segmentText;
+                bestCoverage[phrase.Symptom] = phrase.Tokens.Length >= 5 ? coverage : 0;
             }
         }
         touched.Clear();
@@ -323,8 +326,7 @@ public sealed class ErrorMatcher
         var terms = new List<string>();
         if (segment is not null && phrase is not null)
         {
-            var inverse = _vocabulary.ToDictionary(kv => kv.Value, kv => kv.Key);
-            terms.AddRange(phrase.Tokens.Where(segment.ContainsKey).Select(t => inverse[t]));
+            terms.AddRange(phrase.Tokens.Where(segment.ContainsKey).Select(t => _words[t]));
         }
         return new MatchCandidate(
             symptom,
@@ -356,8 +358,7 @@ public sealed class ErrorMatcher
             }
             foreach (var candidate in ids)
             {
-                var word = _vocabulary.First(kv => kv.Value == candidate).Key;
-                var d = Distance(token, word, maxDistance);
+                var d = Distance(token, _words[candidate], maxDistance);
                 if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
                 {
                     bestDistance = d;
