@@ -15,6 +15,8 @@ internal sealed class ChildProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _tail = new();
     private readonly Action<string>? _onLine;
     private readonly string _name;
+    private bool _disposed;
+    private bool _exitConfirmed;
 
     private ChildProcess(Process process, string name, Action<string>? onLine)
     {
@@ -25,7 +27,7 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed ? _exitConfirmed : _process.HasExited;
 
     public Task Exited => _process.WaitForExitAsync();
 
@@ -102,6 +104,11 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         try
         {
             if (!_process.HasExited)
@@ -121,7 +128,21 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
         finally
         {
+            _exitConfirmed = IsExitedSafe();
+            _disposed = true;
             _process.Dispose();
+        }
+    }
+
+    private bool IsExitedSafe()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
         }
     }
 

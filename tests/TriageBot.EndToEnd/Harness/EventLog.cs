@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace TriageBot.EndToEnd.Harness;
 
 /// <summary>
@@ -62,7 +64,7 @@ internal sealed class EventLog<T>
     /// or null when <paramref name="timeout"/> passes first.</summary>
     public async Task<T?> WaitForAsync(Func<T, bool> predicate, int fromIndex, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
+        var clock = Stopwatch.StartNew();
         var next = fromIndex;
         while (true)
         {
@@ -85,7 +87,7 @@ internal sealed class EventLog<T>
                 changed = _changed.Task;
             }
 
-            var remaining = deadline - DateTimeOffset.UtcNow;
+            var remaining = timeout - clock.Elapsed;
             if (remaining <= TimeSpan.Zero)
             {
                 return null;
