@@ -147,6 +147,7 @@ public static partial class CatalogBuilder
     private static List<Row> ExtractRows(SourceDocument doc, ParsedArticle article, CuratedData curated, List<Category> categories, List<KbLink> relatedKb, List<KnowledgeProblem> problems)
     {
         var rows = new List<Row>();
+        var firstCategory = categories.Count;
         var boilerplate = Boilerplate(article);
         foreach (var section in article.Sections)
         {
@@ -219,6 +220,18 @@ public static partial class CatalogBuilder
                 row.Cause.Set("en-us", cause, source);
                 row.Resolution.Set("en-us", resolution, source);
                 rows.Add(row);
+            }
+        }
+
+        // A categories table names categories in full ("Networking issues"); the error table's
+        // Type column in short ("Network"): key each category by the type that names it.
+        var types = rows.Select(r => r.Category).OfType<string>().Distinct().ToList();
+        for (var i = firstCategory; i < categories.Count; i++)
+        {
+            var words = WordRegex().Matches(categories[i].Name.Plain.ToLowerInvariant()).Select(m => m.Value).ToList();
+            if (types.FirstOrDefault(t => words.Any(w => w.StartsWith(t, StringComparison.Ordinal))) is { } type)
+            {
+                categories[i] = categories[i] with { Key = type };
             }
         }
         return rows;

@@ -37,6 +37,7 @@ public class Activity
     /// <summary><c>list</c> or <c>carousel</c>.</summary>
     public string? AttachmentLayout { get; set; }
     /// <summary>Entities such as mentions and clientInfo.</summary>
+    [JsonConverter(typeof(EntityListConverter))]
     public IList<Entity>? Entities { get; set; }
     /// <summary>Invoke payload or <c>Action.Submit</c> data.</summary>
     public JsonElement? Value { get; set; }

@@ -19,27 +19,10 @@ public class Entity
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? Properties { get; set; }
 
-    /// <summary>Reads a field of the entity body.</summary>
-    protected T? GetProperty<T>(string name) =>
-        Properties is not null && Properties.TryGetValue(name, out var value) ? value.Deserialize<T>(ProtocolJson.Options) : default;
-
-    /// <summary>Writes (or removes, for null) a field of the entity body.</summary>
-    protected void SetProperty<T>(string name, T? value)
-    {
-        if (value is null)
-        {
-            Properties?.Remove(name);
-            return;
-        }
-
-        Properties ??= new Dictionary<string, JsonElement>();
-        Properties[name] = JsonSerializer.SerializeToElement(value, ProtocolJson.Options);
-    }
-
     /// <summary>Reads this entity as a typed entity such as <see cref="Mention"/>.</summary>
     public T GetAs<T>() where T : Entity
     {
-        var json = JsonSerializer.SerializeToElement<Entity>(this, ProtocolJson.Options);
+        var json = JsonSerializer.SerializeToElement(this, GetType(), ProtocolJson.Options);
         return json.Deserialize<T>(ProtocolJson.Options)
             ?? throw new JsonException($"Entity could not be read as {typeof(T).Name}.");
     }
@@ -61,22 +44,30 @@ public class Mention : Entity
         Text = $"<at>{mentioned.Name}</at>";
     }
 
-    // Typed members live in the body so a Mention inside Activity.Entities (declared as Entity)
-    // serializes completely without polymorphic converters.
-
     /// <summary>Who is mentioned.</summary>
-    [JsonIgnore]
-    public ChannelAccount? Mentioned
-    {
-        get => GetProperty<ChannelAccount>("mentioned");
-        set => SetProperty("mentioned", value);
-    }
+    public ChannelAccount? Mentioned { get; set; }
 
     /// <summary>The mention's text as it appears in <see cref="Activity.Text"/>.</summary>
-    [JsonIgnore]
-    public string? Text
+    public string? Text { get; set; }
+}
+
+/// <summary>
+/// Writes each entity with its runtime type, so a <see cref="Mention"/> in a list declared as
+/// <see cref="Entity"/> keeps its fields; reads plain <see cref="Entity"/> objects (use <see cref="Entity.GetAs{T}"/>).
+/// </summary>
+internal sealed class EntityListConverter : JsonConverter<IList<Entity>>
+{
+    public override IList<Entity>? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        JsonSerializer.Deserialize<List<Entity>>(ref reader, options);
+
+    public override void Write(Utf8JsonWriter writer, IList<Entity> value, JsonSerializerOptions options)
     {
-        get => GetProperty<string>("text");
-        set => SetProperty("text", value);
+        writer.WriteStartArray();
+        foreach (var entity in value)
+        {
+            JsonSerializer.Serialize(writer, entity, entity?.GetType() ?? typeof(Entity), options);
+        }
+
+        writer.WriteEndArray();
     }
 }
