@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Time.Testing;
+using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Schema;
+using TriageBot.Protocol.Tests.TestDoubles;
+
+namespace TriageBot.Protocol.Tests.Builder;
+
+public class BotStateTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly CountingStorage _storage = new();
+
+    [Fact]
+    public async Task SaveChangesAsync_ChangedTwiceInTurn_WritesOnce()
+    {
+        var state = new ConversationState(_storage, _time);
+        var counter = state.CreateProperty<Counter>("counter");
+        var turn = NewTurn();
+
+        (await counter.GetAsync(turn, () => new Counter())).Value++;
+        (await counter.GetAsync(turn, () => new Counter())).Value++;
+        await state.SaveChangesAsync(turn);
+
+        Assert.Equal(1, _storage.Reads);
+        Assert.Equal(1, _storage.Writes);
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_Unchanged_DoesNotWrite()
+    {
+        var state = new ConversationState(_storage, _time);
+        var counter = state.CreateProperty<Counter>("counter");
+        var first = NewTurn();
+        await counter.SetAsync(first, new Counter { Value = 5 });
+        await state.SaveChangesAsync(first);
+
+        var second = NewTurn();
+        var value = await counter.GetAsync(second);
+        await state.SaveChangesAsync(second);
+
+        Assert.Equal(5, value.Value);
+        Assert.Equal(1, _storage.Writes);
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_Force_WritesUnchangedState()
+    {
+        var state = new ConversationState(_storage, _time);
+        var turn = NewTurn();
+        await state.LoadAsync(turn);
+
+        await state.SaveChangesAsync(turn, force: true);
+
+        Assert.Equal(1, _storage.Writes);
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_SecondSaveInSameTurn_UsesNewETag()
+    {
+        var state = new ConversationState(_storage, _time);
+        var text = state.CreateProperty<string>("text");
+        var turn = NewTurn();
+        await text.SetAsync(turn, "a");
+        await state.SaveChangesAsync(turn);
+
+        await text.SetAsync(turn, "b");
+        await state.SaveChangesAsync(turn);
+
+        Assert.Equal("b", await text.GetAsync(NewTurn()));
+    }
+
+    [Fact]
+    public async Task SaveChangesAsync_ConcurrentTurnSavedFirst_ThrowsConcurrencyException()
+    {
+        var state = new ConversationState(_storage, _time);
+        var text = state.CreateProperty<string>("text");
+        var seed = NewTurn();
+        await text.SetAsync(seed, "seed");
+        await state.SaveChangesAsync(seed);
+        var turnA = NewTurn();
+        var turnB = NewTurn();
+        await text.SetAsync(turnA, "a");
+        await text.SetAsync(turnB, "b");
+
+        await state.SaveChangesAsync(turnA);
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => state.SaveChangesAsync(turnB));
+    }
+
+    [Fact]
+    public async Task GetAsync_NumbersFromStorage_ComeBackAsDeclaredType()
+    {
+        var state = new ConversationState(_storage, _time);
+        var step = state.CreateProperty<int>("step");
+        var first = NewTurn();
+        await step.SetAsync(first, 3);
+        await state.SaveChangesAsync(first);
+
+        Assert.Equal(3, await step.GetAsync(NewTurn()));
+    }
+
+    [Fact]
+    public async Task LoadAsync_StateOlderThanExpiry_StartsEmptyAndStampsExpiry()
+    {
+        var state = new ConversationState(_storage, _time, TimeSpan.FromDays(1));
+        var text = state.CreateProperty<string>("text");
+        var first = NewTurn();
+        await text.SetAsync(first, "old");
+        await state.SaveChangesAsync(first);
+        var stored = await _storage.ReadAsync<System.Text.Json.Nodes.JsonObject>(["msteams/conversations/conv-1"]);
+
+        _time.Advance(TimeSpan.FromDays(1));
+
+        Assert.Equal(_time.GetUtcNow(), stored.Values.Single()["expiresAt"]!.GetValue<DateTimeOffset>());
+        Assert.Null(await text.GetAsync(NewTurn()));
+    }
+
+    [Fact]
+    public async Task StorageKeys_ConversationAndUser_FollowSdkLayout()
+    {
+        var conversation = new ConversationState(_storage, _time);
+        var user = new UserState(_storage, _time);
+        var turn = NewTurn();
+        await conversation.CreateProperty<string>("x").SetAsync(turn, "1");
+        await user.CreateProperty<string>("y").SetAsync(turn, "2");
+
+        await conversation.SaveChangesAsync(turn);
+        await user.SaveChangesAsync(turn);
+
+        Assert.Equal(["msteams/conversations/conv-1", "msteams/users/29:user"], _storage.WrittenKeys);
+    }
+
+    [Fact]
+    public async Task ClearState_AfterSave_NextTurnSeesNothing()
+    {
+        var state = new ConversationState(_storage, _time);
+        var text = state.CreateProperty<string>("text");
+        var first = NewTurn();
+        await text.SetAsync(first, "stuck");
+        await state.SaveChangesAsync(first);
+
+        var second = NewTurn();
+        await state.LoadAsync(second);
+        state.ClearState(second);
+        await state.SaveChangesAsync(second);
+
+        Assert.Null(await text.GetAsync(NewTurn()));
+    }
+
+    private TurnContext NewTurn() => new(new RecordingAdapter(), new Activity
+    {
+        Type = ActivityTypes.Message,
+        ChannelId = "msteams",
+        Conversation = new ConversationAccount("conv-1"),
+        From = new ChannelAccount("29:user"),
+        Recipient = new ChannelAccount("28:bot"),
+    });
+
+    public sealed class Counter
+    {
+        public int Value { get; set; }
+    }
+
+    private sealed class CountingStorage : IStorage
+    {
+        private readonly MemoryStorage _inner = new();
+
+        public int Reads { get; private set; }
+
+        public int Writes { get; private set; }
+
+        public List<string> WrittenKeys { get; } = [];
+
+        public Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return _inner.ReadAsync(keys, cancellationToken);
+        }
+
+        public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
+        {
+            Writes++;
+            WrittenKeys.AddRange(changes.Keys);
+            return _inner.WriteAsync(changes, cancellationToken);
+        }
+
+        public Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default) => _inner.DeleteAsync(keys, cancellationToken);
+    }
+}
