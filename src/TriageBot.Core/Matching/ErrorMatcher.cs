@@ -92,7 +92,7 @@ public sealed class ErrorMatcher
         var tokenized = raw
             .Select(r => (r, Tokens: _tokenizer.Tokens(r.Text).Distinct(StringComparer.Ordinal).ToArray()))
             .Where(x => x.Tokens.Length > 0)
-            .DistinctBy(x => (x.r.Symptom, x.r.Kind, string.Join(' ', x.Tokens)))
+            .DistinctBy(x => (x.r.Symptom, x.r.Kind, Normalize(x.r.Text)))
             .ToList();
 
         var symptomsOf = new List<HashSet<int>>();
@@ -237,6 +237,12 @@ public sealed class ErrorMatcher
         var candidates = order.Take(_options.MaxCandidates)
             .Select(s => Candidate(s, best[s] * (offTopic && bestCoverage[s] < 0.85 ? OffTopicPenalty : 1.0), bestPhrase[s], bestSegment[s]))
             .ToList();
+        // Chinese scripts share most characters; the documents' wording tells them apart better.
+        if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && bestPhrase[order[0]] >= 0 &&
+            _phrases[bestPhrase[order[0]]].Locale.StartsWith("zh", StringComparison.Ordinal))
+        {
+            language = _phrases[bestPhrase[order[0]]].Locale;
+        }
         return new MatchResult(Decide(candidates), candidates, language, notice);
     }
 
@@ -269,7 +275,10 @@ public sealed class ErrorMatcher
             {
                 score *= 0.9;
             }
-            if (score > best[phrase.Symptom])
+            // On a tie, the phrase closest in length to the paste is the wording the user saw.
+            var tie = score == best[phrase.Symptom] && bestPhrase[phrase.Symptom] >= 0 &&
+                      Math.Abs(phrase.Text.Length - segmentText.Length) < Math.Abs(_phrases[bestPhrase[phrase.Symptom]].Text.Length - segmentText.Length);
+            if (score > best[phrase.Symptom] || tie)
             {
                 best[phrase.Symptom] = score;
                 bestPhrase[phrase.Symptom] = p;
