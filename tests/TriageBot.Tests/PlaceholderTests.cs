@@ -1,1 +1,0 @@
-namespace TriageBot.Tests; public class PlaceholderTests { [Fact] public void Boots() => Assert.True(typeof(Program).Assembly is not null); }
