@@ -99,6 +99,7 @@ public sealed partial class PlaygroundHarness : IAsyncDisposable
             try
             {
                 await harness.ConnectAsync(options.StartupTimeout - clock.Elapsed, cancellationToken);
+                options.Log?.Invoke($"[harness] Playground ready at {harness.BaseAddress} (pid {harness.ProcessId}) after {clock.ElapsedMilliseconds} ms");
                 return harness;
             }
             catch (PortTakenException) when (attempt < StartAttempts)
@@ -416,7 +417,6 @@ public sealed partial class PlaygroundHarness : IAsyncDisposable
             await OpenStreamAsync(LogStreamPath, OnLogMessage, startup.Token);
             await OpenStreamAsync(ConversationStreamPath, OnConversationMessage, startup.Token);
             _config = await FetchTestConfigAsync(startup.Token);
-            _options.Log?.Invoke($"[harness] Playground ready at {BaseAddress} (pid {ProcessId})");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
