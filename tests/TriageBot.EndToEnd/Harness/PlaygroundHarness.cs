@@ -8,7 +8,7 @@ namespace TriageBot.EndToEnd.Harness;
 
 public sealed class PlaygroundOptions
 {
-    /// <summary>Bounds npm-independent start-up: process launch, "Listening on", /_debug/ping, WebSockets.</summary>
+    /// <summary>Bounds start-up after npm packages are in place: process launch, "Listening on", /_debug/ping, WebSockets.</summary>
     public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Default bound for every wait (deliveries, bot activities).</summary>
@@ -43,9 +43,8 @@ public sealed partial class PlaygroundHarness : IAsyncDisposable
     private readonly EventLog<ConversationEvent> _conversationEvents = new();
     private readonly List<(ClientWebSocket Socket, Task Pump)> _streams = [];
     private PlaygroundTestConfig? _config;
-    private int _disposed;
-
     private readonly Task<int> _listening;
+    private int _disposed;
 
     private PlaygroundHarness(ChildProcess process, Task<int> listening, DirectoryInfo workingDirectory, int port, PlaygroundOptions options)
     {
