@@ -131,7 +131,7 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
         var response = await _connector.CreateConversationAsync(serviceUrl, parameters, cancellationToken).ConfigureAwait(false);
         var activity = Activity.CreateEventActivity();
         activity.Name = ActivityEventNames.CreateConversation;
-        activity.Id = response.ActivityId ?? Guid.NewGuid().ToString();
+        activity.Id = response.ActivityId;
         activity.ChannelId = channelId;
         activity.ServiceUrl = response.ServiceUrl ?? serviceUrl;
         activity.Conversation = new ConversationAccount(response.Id, parameters.IsGroup) { TenantId = parameters.TenantId };

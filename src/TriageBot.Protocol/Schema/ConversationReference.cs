@@ -18,11 +18,20 @@ public class ConversationReference
     /// <summary>Connector base URL for the conversation.</summary>
     public string? ServiceUrl { get; set; }
 
-    /// <summary>The event activity a proactive turn starts with.</summary>
-    public Activity GetContinuationActivity() => new Activity
+    /// <summary>
+    /// The event activity a proactive turn starts with. It has no id, so what the turn sends is posted
+    /// to the conversation (<c>POST .../activities</c>) rather than as a reply to the stored activity;
+    /// set <see cref="Activity.ReplyToId"/> on an outgoing activity to thread it.
+    /// </summary>
+    public Activity GetContinuationActivity()
     {
-        Type = ActivityTypes.Event,
-        Name = ActivityEventNames.ContinueConversation,
-        Id = Guid.NewGuid().ToString(),
-    }.ApplyConversationReference(this, isIncoming: true);
+        var activity = new Activity { Type = ActivityTypes.Event, Name = ActivityEventNames.ContinueConversation };
+        activity.ChannelId = ChannelId;
+        activity.ServiceUrl = ServiceUrl;
+        activity.Conversation = Conversation;
+        activity.Locale = Locale;
+        activity.From = User;
+        activity.Recipient = Bot;
+        return activity;
+    }
 }
