@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every TriageBot test on a fresh machine. It installs what the tests need first (the npm
+# packages of the end-to-end tests), so no test is skipped for want of a tool.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ ! -d tests/e2e-tools/node_modules ]; then
+  echo "== npm ci (tests/e2e-tools: Microsoft 365 Agents Playground)"
+  (cd tests/e2e-tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "== dotnet build"
+dotnet build TriageBot.sln -c Release -nologo -clp:ErrorsOnly
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+echo "== dotnet test"
+set +e
+dotnet test TriageBot.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the test projects.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
