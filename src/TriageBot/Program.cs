@@ -1,3 +1,4 @@
+using TriageBot;
 using TriageBot.Cli;
 
 if (CommandLine.IsVerb(args))
@@ -5,9 +6,11 @@ if (CommandLine.IsVerb(args))
     return await CommandLine.RunAsync(args, Console.In, Console.Out, Console.Error);
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = KnowledgeLocator.ContentRoot() });
+var contentRoot = KnowledgeLocator.ContentRoot();
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
+builder.Services.AddTriageBot(builder.Configuration, contentRoot);
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+app.MapTriageBot();
 await app.RunAsync();
 return 0;
 

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+using TriageBot.Bots;
+using TriageBot.Cli;
+using TriageBot.Core.Knowledge;
+using TriageBot.Core.Matching;
+using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Integration;
+using TriageBot.Storage;
+
+namespace TriageBot;
+
+/// <summary>The host's registrations and endpoints, in one place.</summary>
+public static class TriageBotServiceCollectionExtensions
+{
+    public static IServiceCollection AddTriageBot(this IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
+        services.AddOptions<KnowledgeOptions>().Bind(configuration.GetSection("Knowledge")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageSelectionOptions>().Bind(configuration.GetSection("Storage")).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddBotFramework(configuration);
+        if (!"memory".Equals(configuration["Storage:Provider"], StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSqliteStorage(configuration);
+            services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = KnowledgeLocator.Resolve(o.DatabasePath, contentRoot));
+        }
+
+        services.AddSingleton(sp =>
+        {
+            var path = KnowledgeLocator.Resolve(sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.Path, contentRoot);
+            var catalog = CatalogBuilder.Build(path);
+            var log = sp.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Knowledge");
+            foreach (var problem in catalog.Problems)
+            {
+                log.LogWarning("Knowledge document not used: {File}: {Reason}", problem.File, problem.Reason);
+            }
+            log.LogInformation("Knowledge catalog: {Symptoms} symptoms from {Documents} documents in {Path}", catalog.Symptoms.Count, catalog.Documents.Count, path);
+            return catalog;
+        });
+        services.AddSingleton(sp => new ErrorMatcher(sp.GetRequiredService<Catalog>()));
+        services.AddSingleton<IBot, TriageActivityHandler>();
+        return services;
+    }
+
+    /// <summary>Maps the endpoints and checks at start what must hold before the first request.</summary>
+    public static WebApplication MapTriageBot(this WebApplication app)
+    {
+        // Build the catalog now: a broken knowledge folder stops start-up instead of the first turn.
+        app.Services.GetRequiredService<ErrorMatcher>();
+
+        var auth = app.Services.GetRequiredService<IOptions<Protocol.Authentication.BotFrameworkAuthenticationOptions>>().Value;
+        if (!auth.AuthenticationEnabled)
+        {
+            app.Logger.LogWarning("Authentication is OFF: no MicrosoftAppId is configured, so any caller can post to /api/messages. Use this for local development only.");
+        }
+
+        var adapter = app.Services.GetRequiredService<CloudAdapter>();
+        var turnLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Turn");
+        adapter.OnTurnError = async (turn, exception) =>
+        {
+            turnLog.LogError(exception, "Turn failed in conversation {ConversationId}", turn.Activity.Conversation?.Id);
+            if (turn.Activity.Type == Protocol.Schema.ActivityTypes.Message)
+            {
+                await turn.SendActivityAsync(turn.Activity.CreateReply(Replies.Apology));
+            }
+        };
+
+        app.MapGet("/healthz", () => Results.Ok(new { status = "healthy" }));
+        app.MapBotFramework("/api/messages");
+        return app;
+    }
+}
