@@ -97,6 +97,13 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
             await WriteProblemAsync(httpResponse, StatusCodes.Status401Unauthorized, "Unauthorized", "The request is not authorized.", cancellationToken).ConfigureAwait(false);
             return;
         }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Typically the OpenID metadata or signing keys could not be fetched: our problem, not the caller's.
+            _logger.LogError(ex, "Could not validate the token of an activity for conversation {ConversationId}", activity.Conversation?.Id);
+            await WriteProblemAsync(httpResponse, StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The request could not be authenticated right now.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
         if (identity.IsAuthenticated)
         {

@@ -91,6 +91,18 @@ public class CloudAdapterTests
     }
 
     [Fact]
+    public async Task ProcessAsync_MetadataUnreachable_Returns503WithoutRunningBot()
+    {
+        var http = Http(Message);
+        http.Request.Headers.Authorization = "Bearer eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.c2ln";
+
+        await CreateAdapter(appId: "bot-app").ProcessAsync(http.Request, http.Response, CountingBot());
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal(0, _turns);
+    }
+
+    [Fact]
     public async Task ProcessAsync_ExpectReplies_ReturnsRepliesInBodyWithoutConnector()
     {
         var http = Http(Message.Replace("\"text\":\"hi\"", "\"text\":\"hi\",\"deliveryMode\":\"expectReplies\""));
