@@ -32,13 +32,12 @@ internal sealed class TriageActivityHandler(ErrorMatcher matcher, IStorage stora
         await turnContext.SendActivityAsync(message, cancellationToken);
     }
 
-    protected override async Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext turnContext, CancellationToken cancellationToken)
+    protected override async Task OnConversationUpdateActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         // The bot itself in membersAdded means it was just installed: welcome the conversation once.
-        // Otherwise welcome each person who joined.
-        var botAdded = membersAdded.Any(m => m.Id == turnContext.Activity.Recipient?.Id);
-        var people = membersAdded.Count(m => m.Id != turnContext.Activity.Recipient?.Id);
-        if (botAdded || people > 0)
+        // Otherwise welcome the people who joined.
+        var added = turnContext.Activity.MembersAdded ?? [];
+        if (added.Count > 0)
         {
             var welcome = turnContext.Activity.CreateReply(Replies.Welcome);
             welcome.TextFormat = "markdown";
