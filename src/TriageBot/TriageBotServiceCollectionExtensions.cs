@@ -54,10 +54,20 @@ public static class TriageBotServiceCollectionExtensions
         }
 
         var adapter = app.Services.GetRequiredService<CloudAdapter>();
+        var conversationState = app.Services.GetRequiredService<ConversationState>();
         var turnLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Turn");
         adapter.OnTurnError = async (turn, exception) =>
         {
             turnLog.LogError(exception, "Turn failed in conversation {ConversationId}", turn.Activity.Conversation?.Id);
+            try
+            {
+                // A conversation whose state broke the turn must not break the next one too.
+                await conversationState.DeleteAsync(turn);
+            }
+            catch (Exception cleanup)
+            {
+                turnLog.LogWarning(cleanup, "Could not clear the state of conversation {ConversationId}", turn.Activity.Conversation?.Id);
+            }
             if (turn.Activity.Type == Protocol.Schema.ActivityTypes.Message)
             {
                 await turn.SendActivityAsync(turn.Activity.CreateReply(Replies.Apology));
