@@ -17,7 +17,7 @@ public sealed record MatcherOptions
     public int MaxCandidates { get; init; } = 5;
 
     /// <summary>Top score (0-1) from which a candidate counts at all.</summary>
-    public double AmbiguousFloor { get; init; } = 0.33;
+    public double AmbiguousFloor { get; init; } = 0.40;
 
     /// <summary>Top score (0-1) from which a clear leader is a match.</summary>
     public double MatchFloor { get; init; } = 0.55;
@@ -284,7 +284,8 @@ public sealed class ErrorMatcher
                 bestPhrase[phrase.Symptom] = p;
                 bestSegment[phrase.Symptom] = segment;
                 bestText[phrase.Symptom] = segmentText;
-                bestCoverage[phrase.Symptom] = phrase.Tokens.Length >= 5 ? coverage : 0;
+                // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
+                bestCoverage[phrase.Symptom] = phrase.Tokens.Length >= (Tokenizer.ContainsCjk(phrase.Text) ? 14 : 5) ? coverage : 0;
             }
         }
         touched.Clear();

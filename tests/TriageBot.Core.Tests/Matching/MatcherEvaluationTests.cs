@@ -54,9 +54,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("client", 0.95)]
     [InlineData("chatter", 0.95)]
     [InlineData("typo", 0.95)]
-    [InlineData("description", 0.65)]
+    [InlineData("description", 0.85)]
     [InlineData("zh-CN", 0.95)]
-    [InlineData("zh-TW", 0.95)]
+    [InlineData("zh-TW", 0.93)]
     [InlineData("de", 0.90)]
     [InlineData("none", 0.97)]
     public void Match_EvaluationKind_MeetsFloor(string kind, double floor)
