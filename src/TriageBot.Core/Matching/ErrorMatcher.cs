@@ -49,6 +49,7 @@ public sealed class ErrorMatcher
     private readonly double[] _weight;
     private readonly int[][] _postings;
     private readonly Phrase[] _phrases;
+    private readonly string[][] _fuzzyPhrases;
     private readonly List<string[]> _offTopic = [];
     private readonly List<string[]> _inScope = [];
 
@@ -59,7 +60,7 @@ public sealed class ErrorMatcher
         Cause,
     }
 
-    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total);
+    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk);
 
     public ErrorMatcher(Catalog catalog, MatcherOptions? options = null)
     {
@@ -116,8 +117,14 @@ public sealed class ErrorMatcher
         _phrases = tokenized.Select(x =>
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
-            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]));
+            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), Tokenizer.ContainsCjk(x.r.Text));
         }).ToArray();
+        // The second opinion compares characters, so only documented Latin-script messages take part:
+        // aliases are already phrasings of their own, and comparing hundreds of them costs milliseconds.
+        _fuzzyPhrases = Enumerable.Range(0, catalog.Symptoms.Count)
+            .Select(sym => _phrases.Where(p => p.Symptom == sym && p.Kind == PhraseKind.Message && !p.IsCjk && p.Normalized.Length >= 12)
+                .Select(p => p.Normalized).Distinct(StringComparer.Ordinal).ToArray())
+            .ToArray();
         var postings = new List<int>[_vocabulary.Count];
         for (var p = 0; p < _phrases.Length; p++)
         {
@@ -151,6 +158,7 @@ public sealed class ErrorMatcher
         // Read line by line; keep only lines that say something the catalog knows.
         var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lookups = new Dictionary<string, (int Id, double Quality)>(StringComparer.Ordinal);
         var number = 0;
         var tokens = new List<string>();
         foreach (var line in Lines(text))
@@ -162,7 +170,12 @@ public sealed class ErrorMatcher
             foreach (var token in tokens)
             {
                 seen.Add(token);
-                var (id, quality) = Lookup(token);
+                if (!lookups.TryGetValue(token, out var found))
+                {
+                    // A log repeats its words: look each one up once per paste.
+                    lookups[token] = found = Lookup(token);
+                }
+                var (id, quality) = found;
                 if (id < 0)
                 {
                     continue;
@@ -183,72 +196,128 @@ public sealed class ErrorMatcher
             return new MatchResult(MatchDecision.None, [], language, notice);
         }
 
-        var best = new double[_catalog.Symptoms.Count];
-        var bestPhrase = new int[_catalog.Symptoms.Count];
-        var bestSegment = new Dictionary<int, double>[_catalog.Symptoms.Count];
-        var bestText = new string[_catalog.Symptoms.Count];
-        var bestCoverage = new double[_catalog.Symptoms.Count];
-        Array.Fill(bestPhrase, -1);
-        var matched = new double[_phrases.Length];
-        var touched = new List<int>();
-        for (var start = 0; start < lines.Count; start++)
+        var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
+        try
         {
-            // A window: this line and the next lines that directly follow it.
-            var segment = new Dictionary<int, double>(lines[start].Tokens);
-            var segmentText = lines[start].Text;
-            for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
+            for (var start = 0; start < lines.Count; start++)
             {
-                foreach (var (id, q) in lines[k].Tokens)
+                // A window: this line and the next lines that directly follow it.
+                var segment = new Dictionary<int, double>(lines[start].Tokens);
+                var segmentText = lines[start].Text;
+                for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
                 {
-                    if (!segment.TryGetValue(id, out var existing) || existing < q)
+                    foreach (var (id, q) in lines[k].Tokens)
                     {
-                        segment[id] = q;
+                        if (!segment.TryGetValue(id, out var existing) || existing < q)
+                        {
+                            segment[id] = q;
+                        }
+                    }
+                    segmentText += "\n" + lines[k].Text;
+                }
+                ScoreSegment(segment, segmentText, scores);
+                if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
+                {
+                    break;
+                }
+            }
+
+            // Another product named and this one not: probably about that product, unless the paste
+            // quotes a whole documented message.
+            var offTopic = _offTopic.Any(words => words.All(seen.Contains)) && !_inScope.Any(words => words.All(seen.Contains));
+            var best = scores.Best;
+            var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
+
+            // A second opinion for borderline Latin-script candidates: character-level similarity
+            // forgives misspellings the token index cannot see.
+            if (order.Count > 0 && best[order[0]] < 0.75)
+            {
+                foreach (var s in order.Take(3))
+                {
+                    var fuzzy = FuzzyScore(s, scores.Text[s]);
+                    if (fuzzy > best[s])
+                    {
+                        best[s] = fuzzy;
                     }
                 }
-                segmentText += "\n" + lines[k].Text;
+                order = order.OrderByDescending(s => best[s]).ToList();
             }
-            ScoreSegment(segment, segmentText, matched, touched, best, bestPhrase, bestSegment, bestText, bestCoverage);
-            if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
+
+            var candidates = order.Take(_options.MaxCandidates)
+                .Select(s => Candidate(s, best[s] * (offTopic && scores.Coverage[s] < 0.85 ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
+                .ToList();
+            // Chinese scripts share most characters; the documents' wording tells them apart better.
+            if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && scores.Phrase[order[0]] >= 0 &&
+                _phrases[scores.Phrase[order[0]]].Locale.StartsWith("zh", StringComparison.Ordinal))
             {
-                break;
+                language = _phrases[scores.Phrase[order[0]]].Locale;
             }
+            return new MatchResult(Decide(candidates), candidates, language, notice);
         }
-
-        // Another product named and this one not: probably about that product, unless the paste
-        // quotes a whole documented message.
-        var offTopic = _offTopic.Any(words => words.All(seen.Contains)) && !_inScope.Any(words => words.All(seen.Contains));
-        var order = Enumerable.Range(0, best.Length).Where(s => best[s] > 0).OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
-
-        // A second opinion for borderline Latin-script candidates: character-level similarity
-        // forgives misspellings the token index cannot see.
-        if (order.Count > 0 && best[order[0]] < 0.75)
+        finally
         {
-            foreach (var s in order.Take(3))
-            {
-                var fuzzy = FuzzyScore(s, bestText[s]);
-                if (fuzzy > best[s])
-                {
-                    best[s] = fuzzy;
-                }
-            }
-            order = order.OrderByDescending(s => best[s]).ToList();
+            scores.Return();
         }
-
-        var candidates = order.Take(_options.MaxCandidates)
-            .Select(s => Candidate(s, best[s] * (offTopic && bestCoverage[s] < 0.85 ? OffTopicPenalty : 1.0), bestPhrase[s], bestSegment[s]))
-            .ToList();
-        // Chinese scripts share most characters; the documents' wording tells them apart better.
-        if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && bestPhrase[order[0]] >= 0 &&
-            _phrases[bestPhrase[order[0]]].Locale.StartsWith("zh", StringComparison.Ordinal))
-        {
-            language = _phrases[bestPhrase[order[0]]].Locale;
-        }
-        return new MatchResult(Decide(candidates), candidates, language, notice);
     }
 
-    private void ScoreSegment(Dictionary<int, double> segment, string segmentText, double[] matched, List<int> touched,
-        double[] best, int[] bestPhrase, Dictionary<int, double>[] bestSegment, string[] bestText, double[] bestCoverage)
+    /// <summary>
+    /// Per-symptom scratch of one match, reused by the thread's next match: a large catalog would
+    /// otherwise allocate arrays its size on every call. Only the symptoms a paste touched are reset.
+    /// </summary>
+    private sealed class Scores
     {
+        [ThreadStatic]
+        private static Scores? _cached;
+
+        public double[] Best = [];
+        public int[] Phrase = [];
+        public Dictionary<int, double>?[] Segment = [];
+        public string[] Text = [];
+        public double[] Coverage = [];
+        public double[] Matched = [];
+        public readonly List<int> Touched = [];
+        public readonly List<int> TouchedPhrases = [];
+
+        public static Scores Rent(int symptoms, int phrases)
+        {
+            var scores = _cached ?? new Scores();
+            _cached = null;
+            if (scores.Best.Length != symptoms || scores.Matched.Length != phrases)
+            {
+                scores.Best = new double[symptoms];
+                scores.Phrase = new int[symptoms];
+                Array.Fill(scores.Phrase, -1);
+                scores.Segment = new Dictionary<int, double>?[symptoms];
+                scores.Text = new string[symptoms];
+                scores.Coverage = new double[symptoms];
+                scores.Matched = new double[phrases];
+            }
+            return scores;
+        }
+
+        public void Return()
+        {
+            foreach (var s in Touched)
+            {
+                Best[s] = 0;
+                Phrase[s] = -1;
+                Segment[s] = null;
+                Text[s] = null!;
+                Coverage[s] = 0;
+            }
+            Touched.Clear();
+            TouchedPhrases.Clear();
+            _cached = this;
+        }
+    }
+
+
+    private void ScoreSegment(Dictionary<int, double> segment, string segmentText, Scores scores)
+    {
+        var matched = scores.Matched;
+        var touched = scores.TouchedPhrases;
+        var best = scores.Best;
+        var bestPhrase = scores.Phrase;
         var segmentWeight = 0.0;
         foreach (var (id, q) in segment)
         {
@@ -275,17 +344,22 @@ public sealed class ErrorMatcher
             {
                 score *= 0.9;
             }
+            var symptom = phrase.Symptom;
             // On a tie, the phrase closest in length to the paste is the wording the user saw.
-            var tie = score == best[phrase.Symptom] && bestPhrase[phrase.Symptom] >= 0 &&
-                      Math.Abs(phrase.Text.Length - segmentText.Length) < Math.Abs(_phrases[bestPhrase[phrase.Symptom]].Text.Length - segmentText.Length);
-            if (score > best[phrase.Symptom] || tie)
+            var tie = score == best[symptom] && bestPhrase[symptom] >= 0 &&
+                      Math.Abs(phrase.Text.Length - segmentText.Length) < Math.Abs(_phrases[bestPhrase[symptom]].Text.Length - segmentText.Length);
+            if (score > best[symptom] || tie)
             {
-                best[phrase.Symptom] = score;
-                bestPhrase[phrase.Symptom] = p;
-                bestSegment[phrase.Symptom] = segment;
-                bestText[phrase.Symptom] = segmentText;
+                if (bestPhrase[symptom] < 0)
+                {
+                    scores.Touched.Add(symptom);
+                }
+                best[symptom] = score;
+                bestPhrase[symptom] = p;
+                scores.Segment[symptom] = segment;
+                scores.Text[symptom] = segmentText;
                 // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
-                bestCoverage[phrase.Symptom] = phrase.Tokens.Length >= (Tokenizer.ContainsCjk(phrase.Text) ? 14 : 5) ? coverage : 0;
+                scores.Coverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
             }
         }
         touched.Clear();
@@ -293,21 +367,17 @@ public sealed class ErrorMatcher
 
     private double FuzzyScore(int symptom, string segmentText)
     {
-        if (Tokenizer.ContainsCjk(segmentText))
+        if (_fuzzyPhrases[symptom].Length == 0 || Tokenizer.ContainsCjk(segmentText))
         {
             return 0;
         }
         var normalized = Normalize(segmentText);
         var bestRatio = 0;
-        foreach (var phrase in _phrases)
+        foreach (var phrase in _fuzzyPhrases[symptom])
         {
-            if (phrase.Symptom != symptom || phrase.Kind == PhraseKind.Cause || phrase.Normalized.Length < 12 || Tokenizer.ContainsCjk(phrase.Normalized))
-            {
-                continue;
-            }
-            var ratio = phrase.Normalized.Length <= normalized.Length
-                ? Fuzz.PartialRatio(phrase.Normalized, normalized, PreprocessMode.None)
-                : Fuzz.Ratio(phrase.Normalized, normalized, PreprocessMode.None);
+            var ratio = phrase.Length <= normalized.Length
+                ? Fuzz.PartialRatio(phrase, normalized, PreprocessMode.None)
+                : Fuzz.Ratio(phrase, normalized, PreprocessMode.None);
             bestRatio = Math.Max(bestRatio, ratio);
         }
         return bestRatio >= 88 ? bestRatio / 100.0 * 0.9 : 0;
@@ -432,28 +502,33 @@ public sealed class ErrorMatcher
         {
             return max + 1;
         }
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
+        // Three rolling rows are enough for adjacent transpositions.
+        Span<int> buffer = stackalloc int[3 * (b.Length + 1)];
+        var before = buffer[..(b.Length + 1)];
+        var previous = buffer.Slice(b.Length + 1, b.Length + 1);
+        var current = buffer.Slice(2 * (b.Length + 1), b.Length + 1);
         for (var j = 0; j <= b.Length; j++)
         {
-            d[0, j] = j;
+            previous[j] = j;
         }
         for (var i = 1; i <= a.Length; i++)
         {
+            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    current[j] = Math.Min(current[j], before[j - 2] + 1);
                 }
             }
+            var recycled = before;
+            before = previous;
+            previous = current;
+            current = recycled;
         }
-        return d[a.Length, b.Length];
+        return previous[b.Length];
     }
 
     private IEnumerable<string> Lines(string text)
