@@ -159,6 +159,7 @@ public sealed class ErrorMatcher
         var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var lookups = new Dictionary<string, (int Id, double Quality)>(StringComparer.Ordinal);
+        var misspelt = false;
         var number = 0;
         var tokens = new List<string>();
         foreach (var line in Lines(text))
@@ -176,6 +177,7 @@ public sealed class ErrorMatcher
                     lookups[token] = found = Lookup(token);
                 }
                 var (id, quality) = found;
+                misspelt |= quality is > 0 and < 1;
                 if (id < 0)
                 {
                     continue;
@@ -228,9 +230,10 @@ public sealed class ErrorMatcher
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
-            // A second opinion for borderline Latin-script candidates: character-level similarity
-            // forgives misspellings the token index cannot see.
-            if (order.Count > 0 && best[order[0]] < 0.75)
+            // A second opinion for borderline Latin-script candidates of a paste with misspelt words:
+            // character-level similarity forgives what the token index cannot see. Only then: it
+            // costs far more than the index.
+            if (misspelt && order.Count > 0 && best[order[0]] < 0.75)
             {
                 foreach (var s in order.Take(3))
                 {
