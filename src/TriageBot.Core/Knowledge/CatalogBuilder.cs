@@ -464,15 +464,42 @@ public static partial class CatalogBuilder
         int Find(int i) => parent[i] == i ? i : parent[i] = Find(parent[i]);
         void Union(int a, int b) => parent[Find(a)] = Find(b);
 
-        var words = rows.Select(r => tokenizer.ContentWords(r.EnglishMessage.Plain).ToHashSet()).ToArray();
-        for (var i = 0; i < rows.Count; i++)
+        foreach (var sameProcedure in rows.Select((r, i) => (r, i)).Where(x => x.r.ProcedureAnchor is not null).GroupBy(x => (x.r.Identity, x.r.ProcedureAnchor)))
         {
-            for (var j = i + 1; j < rows.Count; j++)
+            var first = sameProcedure.First().i;
+            foreach (var (_, i) in sameProcedure.Skip(1))
             {
-                var sameProcedure = rows[i].ProcedureAnchor is { } a && a == rows[j].ProcedureAnchor && rows[i].Identity == rows[j].Identity;
-                if (sameProcedure || Contains(words[i], words[j]))
+                Union(first, i);
+            }
+        }
+
+        // Containment needs most of the shorter message's words in the longer one, so any such pair
+        // shares one of the shorter message's rarest words (prefix filtering): probe only those.
+        var words = rows.Select(r => tokenizer.ContentWords(r.EnglishMessage.Plain).ToHashSet()).ToArray();
+        var postings = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var i = 0; i < words.Length; i++)
+        {
+            foreach (var w in words[i])
+            {
+                (postings.TryGetValue(w, out var list) ? list : postings[w] = []).Add(i);
+            }
+        }
+        for (var a = 0; a < words.Length; a++)
+        {
+            var size = words[a].Count;
+            if (size < 3)
+            {
+                continue;
+            }
+            var prefix = size - (int)Math.Ceiling(ContainmentShare * size) + 1;
+            foreach (var w in words[a].OrderBy(w => postings[w].Count).ThenBy(w => w, StringComparer.Ordinal).Take(prefix))
+            {
+                foreach (var b in postings[w])
                 {
-                    Union(i, j);
+                    if (b != a && words[b].Count >= size && Find(a) != Find(b) && Contains(words[a], words[b]))
+                    {
+                        Union(a, b);
+                    }
                 }
             }
         }
@@ -533,6 +560,8 @@ public static partial class CatalogBuilder
         }).ToList();
     }
 
+    private const double ContainmentShare = 0.85;
+
     private static bool Contains(HashSet<string> a, HashSet<string> b)
     {
         var (shorter, longer) = a.Count <= b.Count ? (a, b) : (b, a);
@@ -541,7 +570,7 @@ public static partial class CatalogBuilder
             return false;
         }
         var shared = shorter.Count(longer.Contains);
-        return shared >= 0.85 * shorter.Count;
+        return shared >= ContainmentShare * shorter.Count;
     }
 
     internal static string Slug(string text)
