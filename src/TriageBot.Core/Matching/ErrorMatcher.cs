@@ -19,6 +19,9 @@ public sealed record MatcherOptions
     /// <summary>Top score (0-1) from which a candidate counts at all.</summary>
     public double AmbiguousFloor { get; init; } = 0.40;
 
+    /// <summary>The same floor for a paste that names the product (Skype, Lync, ...).</summary>
+    public double ProductAmbiguousFloor { get; init; } = 0.30;
+
     /// <summary>Top score (0-1) from which a clear leader is a match.</summary>
     public double MatchFloor { get; init; } = 0.55;
 
@@ -226,7 +229,8 @@ public sealed class ErrorMatcher
 
             // Another product named and this one not: probably about that product, unless the paste
             // quotes a whole documented message.
-            var offTopic = _offTopic.Any(words => words.All(seen.Contains)) && !_inScope.Any(words => words.All(seen.Contains));
+            var namesProduct = _inScope.Any(words => words.All(seen.Contains));
+            var offTopic = !namesProduct && _offTopic.Any(words => words.All(seen.Contains));
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -255,7 +259,7 @@ public sealed class ErrorMatcher
             {
                 language = _phrases[scores.Phrase[order[0]]].Locale;
             }
-            return new MatchResult(Decide(candidates), candidates, language, notice);
+            return new MatchResult(Decide(candidates, namesProduct), candidates, language, notice);
         }
         finally
         {
@@ -386,9 +390,12 @@ public sealed class ErrorMatcher
         return bestRatio >= 88 ? bestRatio / 100.0 * 0.9 : 0;
     }
 
-    private MatchDecision Decide(List<MatchCandidate> candidates)
+    private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct)
     {
-        if (candidates.Count == 0 || candidates[0].Score < _options.AmbiguousFloor * 100)
+        // A paste that names the product is about it: weak evidence is then worth a question
+        // ("which of these do you see?") rather than "nothing documented fits".
+        var floor = namesProduct ? _options.ProductAmbiguousFloor : _options.AmbiguousFloor;
+        if (candidates.Count == 0 || candidates[0].Score < floor * 100)
         {
             return MatchDecision.None;
         }

@@ -122,6 +122,13 @@ public sealed class ErrorMatcherTests
     }
 
     [Fact]
+    public void Match_WeakEvidenceNamingTheProduct_AsksInsteadOfGivingUp()
+    {
+        Assert.Equal(MatchDecision.Ambiguous, Matcher.Match("Lync: something with the sign-in address I think").Decision);
+        Assert.Equal(MatchDecision.None, Matcher.Match("something with the sign-in address I think").Decision);
+    }
+
+    [Fact]
     public void Match_Typos_AreForgiven()
     {
         var result = Matcher.Match("Ther was a problm verifing the certifcate from the sever");
