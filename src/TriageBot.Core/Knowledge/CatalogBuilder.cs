@@ -67,6 +67,7 @@ public static partial class CatalogBuilder
         var categories = new List<Category>();
         var relatedKb = new List<KbLink>();
         var loaded = new List<LoadedDocument>();
+        var procedures = new Dictionary<string, Localized<Resolution>>(StringComparer.OrdinalIgnoreCase);
 
         foreach (var group in parsed.GroupBy(d => d.Identity))
         {
@@ -89,12 +90,14 @@ public static partial class CatalogBuilder
             }
             rows.AddRange(groupRows);
             loaded.Add(new LoadedDocument(primary.FileName, primary.Title, "en-us", primary.Identity, true, groupRows.Count));
+            AddProcedures(procedures, english, primary, "en-us");
 
             foreach (var doc in group.Where(d => !ReferenceEquals(d, primary)))
             {
                 try
                 {
                     var count = Localize(doc, english, groupRows);
+                    AddProcedures(procedures, MarkdownArticleParser.Parse(doc.Body), doc, doc.Locale);
                     loaded.Add(new LoadedDocument(doc.FileName, doc.Title, doc.Locale, doc.Identity, false, count));
                 }
                 catch (KnowledgeFormatException ex)
@@ -116,7 +119,7 @@ public static partial class CatalogBuilder
             problems.Add(new KnowledgeProblem("curated", $"aliases name an unknown symptom id '{id}' (known: {string.Join(", ", symptoms.Select(s => s.Id))})"));
         }
 
-        var catalog = new Catalog(symptoms, categories, loaded, problems, curated);
+        var catalog = new Catalog(symptoms, categories, loaded, problems, curated) { Procedures = procedures };
         AttachRelatedKb(catalog, relatedKb);
         return catalog;
     }
@@ -305,6 +308,31 @@ public static partial class CatalogBuilder
             blocks.Add(new NoteBlock("PROCEDURE", [new Parsing.ParagraphBlock(section!.Heading), .. ProcedureBlocks(section, boilerplate)]));
         }
         return new Resolution(header, anchor, blocks);
+    }
+
+    /// <summary>Every anchored section is a procedure the dialogs may point to (e.g. "collect more information").</summary>
+    private static void AddProcedures(Dictionary<string, Localized<Resolution>> procedures, ParsedArticle article, SourceDocument doc, string locale)
+    {
+        var boilerplate = Boilerplate(article);
+        foreach (var section in article.Sections.Where(s => s.Level > 1))
+        {
+            var source = new SourceRef(doc.FileName, doc.Title, locale, section.Heading.Plain, section.Anchors.FirstOrDefault());
+            foreach (var anchor in section.Anchors)
+            {
+                if (!procedures.TryGetValue(anchor, out var localized))
+                {
+                    if (locale != "en-us")
+                    {
+                        continue;
+                    }
+                    procedures[anchor] = localized = new Localized<Resolution>();
+                }
+                if (!localized.Has(locale))
+                {
+                    localized.Set(locale, new Resolution(section.Heading, anchor, ProcedureBlocks(section, boilerplate)), source);
+                }
+            }
+        }
     }
 
     private static IReadOnlyList<DocBlock> ProcedureBlocks(ArticleSection section, HashSet<string> boilerplate) =>

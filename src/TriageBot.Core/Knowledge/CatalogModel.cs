@@ -161,6 +161,9 @@ public sealed class Catalog
 
     public Curated.CuratedData Curated { get; }
 
+    /// <summary>The documents' anchored sections (procedures), by anchor, in each language.</summary>
+    public IReadOnlyDictionary<string, Localized<Resolution>> Procedures { get; init; } = new Dictionary<string, Localized<Resolution>>();
+
     /// <summary>Languages any document or alias covers.</summary>
     public IEnumerable<string> Locales => Symptoms.SelectMany(s => s.Causes).SelectMany(c => c.Message.Locales).Distinct(StringComparer.OrdinalIgnoreCase);
 

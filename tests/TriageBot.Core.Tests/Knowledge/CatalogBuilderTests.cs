@@ -151,6 +151,16 @@ public sealed class CatalogBuilderTests
         Assert.All(ids, id => Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", id));
     }
 
+    [Fact]
+    public void Build_AnchoredSections_AreProceduresInEachLanguage()
+    {
+        var collect = Catalog.Procedures["collect-more-information"];
+
+        Assert.Equal("Collect more information and seek additional help", collect.English.Title.Plain);
+        Assert.Contains("MOSDAL", CatalogText(collect.English));
+        Assert.Contains("收集", collect.Get("zh-cn").Title.Plain);
+    }
+
     internal static string CatalogText(Resolution resolution) =>
         string.Join("\n", TriageBot.Core.Knowledge.CatalogBuilder.Texts(resolution.Blocks).Select(t => t.Plain));
 }
