@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -d tests/e2e-tools/node_modules ]; then
-  echo "== npm ci (tests/e2e-tools: Microsoft 365 Agents Playground)"
-  (cd tests/e2e-tools && npm ci --no-audit --no-fund --loglevel=error)
+# npm packages of the tests (Agents Playground, adaptivecards): installed again when the lock changed.
+if ! cmp -s tests/e2e-tools/package-lock.json tests/e2e-tools/node_modules/.triagebot-lock 2>/dev/null; then
+  echo "== npm ci (tests/e2e-tools)"
+  (cd tests/e2e-tools && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.triagebot-lock)
 fi
 
 echo "== dotnet build"
