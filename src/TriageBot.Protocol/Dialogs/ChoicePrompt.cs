@@ -1,0 +1,54 @@
+using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Schema;
+
+namespace TriageBot.Protocol.Dialogs;
+
+/// <summary>
+/// Asks the user to pick one of <see cref="PromptOptions.Choices"/>. Accepts the value or a synonym
+/// typed (case-insensitive), the choice's number, or a card button: an Action.Submit whose data has the
+/// choice under <see cref="SubmitProperty"/>. Ends with a <see cref="FoundChoice"/>.
+/// </summary>
+public class ChoicePrompt : Prompt<FoundChoice>
+{
+    /// <summary>Creates the prompt.</summary>
+    /// <param name="dialogId">The prompt's id.</param>
+    /// <param name="validator">Optional extra check.</param>
+    /// <param name="submitProperty">Property of an Action.Submit's data that carries the chosen value.</param>
+    public ChoicePrompt(string dialogId, PromptValidator<FoundChoice>? validator = null, string submitProperty = "choice")
+        : base(dialogId, validator)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(submitProperty);
+        SubmitProperty = submitProperty;
+    }
+
+    /// <summary>Property of an Action.Submit's data that carries the chosen value.</summary>
+    public string SubmitProperty { get; }
+
+    /// <summary>
+    /// Builds the question activity from the options (text, suggested actions or an Adaptive Card with
+    /// Action.Submit buttons). On a retry it receives the options with <see cref="PromptOptions.Prompt"/>
+    /// set to the retry prompt. Default: <see cref="ChoiceFactory.NumberedList"/>.
+    /// </summary>
+    public Func<PromptOptions, Activity> ChoiceRenderer { get; set; } = ChoiceFactory.NumberedList;
+
+    /// <inheritdoc />
+    protected override Task OnPromptAsync(ITurnContext turnContext, IDictionary<string, object?> state, PromptOptions options, bool isRetry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rendered = isRetry && options.RetryPrompt is not null
+            ? new PromptOptions { Prompt = options.RetryPrompt, RetryPrompt = options.RetryPrompt, Choices = options.Choices, Validations = options.Validations }
+            : options;
+        return SendAsync(turnContext, ChoiceRenderer(rendered), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override Task<PromptRecognizerResult<FoundChoice>> OnRecognizeAsync(ITurnContext turnContext, IDictionary<string, object?> state, PromptOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turnContext);
+        ArgumentNullException.ThrowIfNull(options);
+        var found = ChoiceRecognizer.Recognize(ChoiceFactory.GetAnswer(turnContext.Activity, SubmitProperty), options.Choices ?? []);
+        return Task.FromResult(found is null
+            ? new PromptRecognizerResult<FoundChoice>()
+            : new PromptRecognizerResult<FoundChoice> { Succeeded = true, Value = found });
+    }
+}

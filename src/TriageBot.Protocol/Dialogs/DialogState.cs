@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TriageBot.Protocol.Schema;
+
+namespace TriageBot.Protocol.Dialogs;
+
+/// <summary>One entry of the dialog stack: which dialog, and that dialog's state for this conversation.</summary>
+public class DialogInstance
+{
+    /// <summary>Id of the <see cref="Dialog"/> this instance belongs to.</summary>
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The dialog's persisted state. Keep values JSON-friendly (strings, numbers, booleans, lists,
+    /// dictionaries, plain objects): the stack is saved as JSON with no type names.
+    /// </summary>
+    /// <remarks>
+    /// After a storage round trip values are normalised (see <see cref="DialogStateConverter.Normalize"/>):
+    /// a JSON number comes back as <see cref="long"/> (or <see cref="double"/>), an object as a
+    /// <c>Dictionary&lt;string, object?&gt;</c>. An <c>int</c> stored this turn is an Int64 next turn, so
+    /// read numbers with <see cref="Convert.ToInt32(object?, IFormatProvider?)"/>, not a cast.
+    /// </remarks>
+    [JsonConverter(typeof(NormalizingStateConverter))]
+    public IDictionary<string, object?> State { get; set; } = new Dictionary<string, object?>(StringComparer.Ordinal);
+}
+
+/// <summary>The dialog stack of a conversation (or of a <see cref="ComponentDialog"/>), top first.</summary>
+public class DialogState
+{
+    /// <summary>The stack; index 0 is the active dialog.</summary>
+    public List<DialogInstance> DialogStack { get; set; } = [];
+}
+
+/// <summary>Turns values read back from storage into the plain CLR values dialogs work with.</summary>
+public static class DialogStateConverter
+{
+    /// <summary>
+    /// Converts a <see cref="JsonElement"/> (what System.Text.Json yields for <c>object</c>-typed values)
+    /// into plain values: string, bool, null, <see cref="long"/> for integers, <see cref="double"/> for other
+    /// numbers, <c>List&lt;object?&gt;</c> for arrays and <c>Dictionary&lt;string, object?&gt;</c> for objects.
+    /// Anything else is returned unchanged.
+    /// </summary>
+    /// <remarks>
+    /// Why: without this a dialog sees an <c>int</c> it stored on the turn it stored it, and a
+    /// <see cref="JsonElement"/> on every later turn, so <c>(int)state["x"]</c> or <c>is string</c> works in a
+    /// one-turn test and fails in production. The SDK's Newtonsoft storage had the same trap in Int64/JObject
+    /// form (botbuilder-dotnet's WaterfallDialog reads its step index with Convert.ToInt32 for that reason).
+    /// Integers stay Int64 here too, so code that is right against this layer stays right against the SDK.
+    /// </remarks>
+    public static object? Normalize(object? value) => value is JsonElement element ? FromElement(element) : value;
+
+    /// <summary>
+    /// Returns <paramref name="value"/> as <typeparamref name="T"/>: itself when it already is one,
+    /// otherwise converted through JSON (for typed objects that come back from storage as dictionaries).
+    /// </summary>
+    public static T? ConvertTo<T>(object? value) => value switch
+    {
+        null => default,
+        T typed => typed,
+        _ => JsonSerializer.SerializeToElement(value, ProtocolJson.Options).Deserialize<T>(ProtocolJson.Options),
+    };
+
+    private static object? FromElement(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : element.GetDouble(),
+        JsonValueKind.Array => element.EnumerateArray().Select(FromElement).ToList(),
+        JsonValueKind.Object => ToDictionary(element),
+        _ => null,
+    };
+
+    internal static Dictionary<string, object?> ToDictionary(JsonElement element)
+    {
+        var dictionary = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            dictionary[property.Name] = FromElement(property.Value);
+        }
+
+        return dictionary;
+    }
+}
+
+/// <summary>Reads <see cref="DialogInstance.State"/> as normalised values instead of <see cref="JsonElement"/>s.</summary>
+internal sealed class NormalizingStateConverter : JsonConverter<IDictionary<string, object?>>
+{
+    public override IDictionary<string, object?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            ? DialogStateConverter.ToDictionary(document.RootElement)
+            : throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"Dialog state must be a JSON object, not {document.RootElement.ValueKind}."));
+    }
+
+    public override void Write(Utf8JsonWriter writer, IDictionary<string, object?> value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, item) in value)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, item, item?.GetType() ?? typeof(object), options);
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
+internal static class StateDictionaryExtensions
+{
+    public static object? GetOrNull(this IDictionary<string, object?> state, string key) =>
+        state.TryGetValue(key, out var value) ? value : null;
+}
