@@ -66,7 +66,8 @@ public static class DialogStateConverter
         JsonValueKind.String => element.GetString(),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.Number => element.TryGetInt64(out var integer) ? integer : element.GetDouble(),
+        // The casts matter: without them the conditional's type is double and every integer becomes a double.
+        JsonValueKind.Number => element.TryGetInt64(out var integer) ? (object)integer : (object)element.GetDouble(),
         JsonValueKind.Array => element.EnumerateArray().Select(FromElement).ToList(),
         JsonValueKind.Object => ToDictionary(element),
         _ => null,
