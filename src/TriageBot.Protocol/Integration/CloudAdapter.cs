@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
@@ -72,7 +73,9 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
         Activity? activity;
         try
         {
-            activity = JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options);
+            // System.Text.Json checks UTF-8 only where it decodes into a typed string; invalid bytes under
+            // value, channelData or unknown fields would be accepted and later re-encoded as U+FFFD.
+            activity = Utf8.IsValid(body) ? JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options) : null;
         }
         catch (JsonException)
         {
