@@ -98,8 +98,9 @@ public sealed class AuthenticationTests : IClassFixture<AuthenticationTests.App>
         var response = await TestActivities.PostAsync(_client, Message("a:valid", expectReplies: true), ChannelToken());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var reply = Assert.Single(await TestActivities.RepliesAsync(response));
-        Assert.Contains("Server is temporarily unavailable", reply.GetProperty("text").GetString());
+        var replies = await TestActivities.RepliesAsync(response);
+        Assert.NotEmpty(replies);
+        Assert.All(replies, reply => TestActivities.AssertNormalReply(reply, "1700000000123"));
         Assert.Empty(_app.Connector.Requests);
     }
 
@@ -112,7 +113,9 @@ public sealed class AuthenticationTests : IClassFixture<AuthenticationTests.App>
         var response = await TestActivities.PostAsync(_client, Message("a:entra", expectReplies: true), token);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(await TestActivities.RepliesAsync(response));
+        var replies = await TestActivities.RepliesAsync(response);
+        Assert.NotEmpty(replies);
+        Assert.All(replies, reply => TestActivities.AssertNormalReply(reply, "1700000000123"));
     }
 
     [Theory]
@@ -162,11 +165,12 @@ public sealed class AuthenticationTests : IClassFixture<AuthenticationTests.App>
         var response = await TestActivities.PostAsync(_client, Message("a:outbound"), ChannelToken());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var call = Assert.Single(_app.Connector.Requests);
-        Assert.Equal($"Bearer {ConnectorToken}", call.Authorization);
-        Assert.Equal("https", call.Uri.Scheme);
-        Assert.Equal("smba.trafficmanager.net", call.Uri.Host);
-        Assert.Equal("/emea/v3/conversations/a%3Aoutbound/activities/1700000000123", call.Uri.AbsolutePath);
+        Assert.NotEmpty(_app.Connector.Requests);
+        Assert.All(_app.Connector.Requests, call =>
+        {
+            Assert.Equal($"Bearer {ConnectorToken}", call.Authorization);
+            Assert.Equal("https://smba.trafficmanager.net/emea/v3/conversations/a%3Aoutbound/activities/1700000000123", call.Uri.AbsoluteUri);
+        });
     }
 
     private static JsonObject Message(string conversationId, bool expectReplies = false) =>

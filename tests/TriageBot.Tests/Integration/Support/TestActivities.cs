@@ -11,6 +11,12 @@ internal static class TestActivities
     public const string BotId = "28:triagebot-app-id";
     public const string UserId = "29:1user-aad-id";
 
+    /// <summary>
+    /// What the user sees when a turn fails (en-US). Spelled out rather than taken from the app so the
+    /// user-facing text is pinned and these tests do not depend on where the app keeps its strings.
+    /// </summary>
+    public const string ApologyText = "Sorry, something went wrong on my side. Please send your message again; if it keeps failing, contact the helpdesk.";
+
     /// <summary>A message from a Teams user to the bot; <paramref name="expectReplies"/> asks for the replies in the response.</summary>
     public static JsonObject Message(string text, string conversationId, string id = "1700000000123", string serviceUrl = LoopbackServiceUrl, bool expectReplies = false)
     {
@@ -46,6 +52,20 @@ internal static class TestActivities
 
         // A hung turn must fail the test rather than stall the run; a healthy turn takes milliseconds.
         return await client.SendAsync(request).WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>
+    /// A reply the bot sends when the turn went well: a message answering <paramref name="replyToId"/>, with
+    /// something to show, and not the apology. (What it says is the dialogs' business, tested elsewhere.)
+    /// </summary>
+    public static void AssertNormalReply(JsonElement reply, string replyToId)
+    {
+        Assert.Equal("message", reply.GetProperty("type").GetString());
+        Assert.Equal(replyToId, reply.GetProperty("replyToId").GetString());
+        var text = reply.TryGetProperty("text", out var t) ? t.GetString() : null;
+        var attachments = reply.TryGetProperty("attachments", out var a) ? a.GetArrayLength() : 0;
+        Assert.True(!string.IsNullOrWhiteSpace(text) || attachments > 0, "the reply has neither text nor attachments");
+        Assert.NotEqual(ApologyText, text);
     }
 
     /// <summary>The <c>activities</c> of an expectReplies response.</summary>
