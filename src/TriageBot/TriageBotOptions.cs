@@ -17,3 +17,11 @@ public sealed class StorageSelectionOptions
     [RegularExpression("^(?i)(sqlite|memory)$", ErrorMessage = "Storage:Provider must be Sqlite or Memory.")]
     public string Provider { get; set; } = "Sqlite";
 }
+
+/// <summary>Where the conversation flows live (section <c>Dialogs</c>).</summary>
+public sealed class DialogsOptions
+{
+    /// <summary>The dialogs folder, relative to the content root.</summary>
+    [Required]
+    public string Path { get; set; } = "dialogs";
+}

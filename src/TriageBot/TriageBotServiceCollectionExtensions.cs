@@ -3,6 +3,9 @@ using TriageBot.Bots;
 using TriageBot.Cli;
 using TriageBot.Core.Knowledge;
 using TriageBot.Core.Matching;
+using TriageBot.Core.Triage;
+using TriageBot.Cards;
+using TriageBot.Dialogs;
 using TriageBot.Protocol.Builder;
 using TriageBot.Protocol.Integration;
 using TriageBot.Storage;
@@ -37,15 +40,29 @@ public static class TriageBotServiceCollectionExtensions
             return catalog;
         });
         services.AddSingleton(sp => new ErrorMatcher(sp.GetRequiredService<Catalog>()));
+
+        services.AddOptions<DialogsOptions>().Bind(configuration.GetSection("Dialogs")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HelpdeskOptions>().Bind(configuration.GetSection("Helpdesk"));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<HelpdeskOptions>>().Value);
+        services.AddSingleton(sp => FlowLoader.Load(DialogsPath(sp, contentRoot), sp.GetRequiredService<Catalog>()));
+        services.AddSingleton(sp => BotTexts.Load(DialogsPath(sp, contentRoot)));
+        services.AddSingleton<TriagePlanner>();
+        services.AddSingleton<TriageCards>();
+        services.AddSingleton<TriageDialog>();
         services.AddSingleton<IBot, TriageActivityHandler>();
         return services;
     }
 
+    private static string DialogsPath(IServiceProvider sp, string contentRoot) =>
+        KnowledgeLocator.Resolve(sp.GetRequiredService<IOptions<DialogsOptions>>().Value.Path, contentRoot);
+
     /// <summary>Maps the endpoints and checks at start what must hold before the first request.</summary>
     public static WebApplication MapTriageBot(this WebApplication app)
     {
-        // Build the catalog now: a broken knowledge folder stops start-up instead of the first turn.
+        // Build the catalog and load the flows now: a broken knowledge/ or dialogs/ folder stops
+        // start-up (with the file and line) instead of failing the first turn.
         app.Services.GetRequiredService<ErrorMatcher>();
+        app.Services.GetRequiredService<IBot>();
 
         var auth = app.Services.GetRequiredService<IOptions<Protocol.Authentication.BotFrameworkAuthenticationOptions>>().Value;
         if (!auth.AuthenticationEnabled)
@@ -70,7 +87,8 @@ public static class TriageBotServiceCollectionExtensions
             }
             if (turn.Activity.Type == Protocol.Schema.ActivityTypes.Message)
             {
-                await turn.SendActivityAsync(turn.Activity.CreateReply(Replies.Apology));
+                var texts = app.Services.GetRequiredService<BotTexts>();
+                await turn.SendActivityAsync(turn.Activity.CreateReply(texts.Get("apology", TriageDialog.ChooseLocale("en-us", turn.Activity.Locale))));
             }
         };
 

@@ -54,7 +54,8 @@ public sealed class BotEndpointTests(BotEndpointTests.App app) : IClassFixture<B
         var replies = await Post(Message("hi, skype keeps saying Server is temporarily unavailable"));
 
         var reply = Assert.Single(replies.EnumerateArray());
-        Assert.Contains("Server is temporarily unavailable", reply.GetProperty("text").GetString());
+        Assert.Contains("Server is temporarily unavailable", reply.GetRawText());
+        Assert.Equal("application/vnd.microsoft.card.adaptive", reply.GetProperty("attachments")[0].GetProperty("contentType").GetString());
         Assert.Equal("act-1", reply.GetProperty("replyToId").GetString());
         Assert.Equal("conv-1", reply.GetProperty("conversation").GetProperty("id").GetString());
         Assert.Equal("28:bot", reply.GetProperty("from").GetProperty("id").GetString());
@@ -79,7 +80,7 @@ public sealed class BotEndpointTests(BotEndpointTests.App app) : IClassFixture<B
 
         var reply = (await Post(activity)).EnumerateArray().Single();
 
-        Assert.Contains("User is not SIP enabled", reply.GetProperty("text").GetString());
+        Assert.Contains("User is not SIP enabled", reply.GetRawText());
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public sealed class BotEndpointTests(BotEndpointTests.App app) : IClassFixture<B
     {
         var reply = (await Post(Message("my printer is jammed"))).EnumerateArray().Single();
 
-        Assert.Contains("talk to a human", reply.GetProperty("text").GetString());
+        Assert.Contains("Talk to the helpdesk", reply.GetRawText());
     }
 
     [Fact]

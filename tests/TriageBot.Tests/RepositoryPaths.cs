@@ -7,6 +7,8 @@ internal static class RepositoryPaths
 
     public static string Knowledge => Path.Combine(Root, "knowledge");
 
+    public static string Dialogs => Path.Combine(Root, "dialogs");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

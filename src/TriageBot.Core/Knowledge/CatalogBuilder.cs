@@ -363,47 +363,12 @@ public static partial class CatalogBuilder
     private static List<KbLink> KbLinks(RichText cell, IEnumerable<DocBlock> blocks)
     {
         var links = new List<DocLink>(cell.Links);
-        foreach (var text in Texts(blocks))
+        foreach (var text in DocBlocks.Texts(blocks))
         {
             links.AddRange(text.Links);
         }
         return links.Select(l => KbNumberRegex().Match(l.Url) is { Success: true } m ? new KbLink(m.Groups[1].Value, l.Text, l.Url) : null)
             .OfType<KbLink>().DistinctBy(k => k.Number).ToList();
-    }
-
-    internal static IEnumerable<RichText> Texts(IEnumerable<DocBlock> blocks)
-    {
-        foreach (var block in blocks)
-        {
-            switch (block)
-            {
-                case Parsing.ParagraphBlock p:
-                    yield return p.Text;
-                    break;
-                case Parsing.ListBlock l:
-                    foreach (var item in l.Items)
-                    {
-                        yield return item.Text;
-                        foreach (var t in Texts(item.Children))
-                        {
-                            yield return t;
-                        }
-                    }
-                    break;
-                case TableBlock t:
-                    foreach (var cell in t.Header.Concat(t.Rows.SelectMany(r => r)))
-                    {
-                        yield return cell;
-                    }
-                    break;
-                case NoteBlock n:
-                    foreach (var t in Texts(n.Blocks))
-                    {
-                        yield return t;
-                    }
-                    break;
-            }
-        }
     }
 
     /// <summary>A list item such as "[2531068](https://support.microsoft.com/help/2531068) Title" names a related KB article.</summary>

@@ -234,10 +234,10 @@ public sealed class Tokenizer
         return true;
     }
 
-    internal static bool ContainsCjk(string text) => text.Any(IsCjk);
+    public static bool ContainsCjk(string text) => text.Any(IsCjk);
 
     /// <summary>Han ideographs (CJK unified, extension A, compatibility), kana and Hangul.</summary>
-    internal static bool IsCjk(char c) =>
+    public static bool IsCjk(char c) =>
         c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF'
             or >= '\u3040' and <= '\u30FF' or >= '\uAC00' and <= '\uD7AF';
 

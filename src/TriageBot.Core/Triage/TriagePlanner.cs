@@ -47,7 +47,9 @@ public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
             }
             var matters = question.Decides is { } condition
                 ? remaining.Any(c => c.Conditions.Contains(condition, StringComparer.OrdinalIgnoreCase))
-                : remaining.Count > 1 && remaining.Select(c => c.Category).Distinct().Count() > 1;
+                // Ordering only helps when no confirmed condition already decides which cause comes first.
+                : remaining.Count > 1 && remaining.Select(c => c.Category).Distinct().Count() > 1 &&
+                  !remaining.Any(c => c.Conditions.Any(k => known.GetValueOrDefault(k)));
             if (matters)
             {
                 return new TriagePlan(question, remaining, null);
@@ -86,33 +88,6 @@ public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
             }
         }
         return found;
-    }
-
-    /// <summary>The answer value a typed reply gives to <paramref name="question"/>, or null.</summary>
-    public static string? ParseAnswer(Question question, string reply)
-    {
-        var text = reply.Trim().ToLowerInvariant().TrimEnd('.', '!', '?', '。', '！', '？');
-        if (text.Length == 0)
-        {
-            return null;
-        }
-        // Exact value, label or synonym first; then a synonym of several characters inside the reply.
-        foreach (var answer in question.Answers)
-        {
-            if (answer.Value.Equals(text, StringComparison.OrdinalIgnoreCase) ||
-                answer.Label.Values.Any(l => l.Equals(text, StringComparison.OrdinalIgnoreCase)) ||
-                answer.Synonyms.Any(s => s.Equals(text, StringComparison.OrdinalIgnoreCase)))
-            {
-                return answer.Value;
-            }
-        }
-        var hits = question.Answers
-            .Select(a => (a.Value, Length: a.Synonyms.Where(s => s.Length >= 2 && ContainsPhrase(text, s.ToLowerInvariant())).Select(s => s.Length).DefaultIfEmpty(0).Max()))
-            .Where(x => x.Length > 0)
-            .OrderByDescending(x => x.Length)
-            .ToList();
-        // The longest synonym wins ("not yet" over "yet"); a tie between answers is no answer.
-        return hits.Count == 0 || (hits.Count > 1 && hits[0].Length == hits[1].Length) ? null : hits[0].Value;
     }
 
     private static int CategoryRank(Cause cause, IReadOnlyList<string> preferred)

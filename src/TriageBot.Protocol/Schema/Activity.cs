@@ -30,6 +30,8 @@ public class Activity
     public string? Text { get; set; }
     /// <summary><c>plain</c>, <c>markdown</c> or <c>xml</c>.</summary>
     public string? TextFormat { get; set; }
+    /// <summary>Text to show where the attachments cannot be rendered (channels without cards).</summary>
+    public string? Summary { get; set; }
     /// <summary>BCP-47 locale of the sender.</summary>
     public string? Locale { get; set; }
     /// <summary>Files and cards.</summary>

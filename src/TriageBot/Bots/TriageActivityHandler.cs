@@ -1,15 +1,24 @@
-using TriageBot.Core.Matching;
+using TriageBot.Dialogs;
 using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Dialogs;
 using TriageBot.Protocol.Schema;
 
 namespace TriageBot.Bots;
 
 /// <summary>
-/// The bot's turn logic: welcomes people, answers a pasted error with the matcher's result, and
-/// remembers where it was installed (for proactive messages later).
+/// The bot's turn logic: a message continues the active triage or starts one on the pasted text;
+/// people are welcomed; the places the bot is installed are remembered for proactive messages.
 /// </summary>
-internal sealed class TriageActivityHandler(ErrorMatcher matcher, IStorage storage, ConversationState conversationState, ILogger<TriageActivityHandler> log) : ActivityHandler
+internal sealed class TriageActivityHandler(
+    TriageDialog triage,
+    BotTexts texts,
+    HelpdeskOptions helpdesk,
+    IStorage storage,
+    ConversationState conversationState,
+    ILogger<TriageActivityHandler> log) : ActivityHandler
 {
+    private readonly DialogSet _dialogs = new DialogSet(conversationState.CreateProperty<DialogState>("dialogState")).Add(triage);
+
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
         await base.OnTurnAsync(turnContext, cancellationToken);
@@ -18,30 +27,52 @@ internal sealed class TriageActivityHandler(ErrorMatcher matcher, IStorage stora
 
     protected override async Task OnMessageActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
-        var activity = turnContext.Activity;
-        var text = activity.RemoveRecipientMention()?.Trim();
-        if (string.IsNullOrEmpty(text))
+        var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken);
+        if (dc.ActiveDialog is not null)
         {
-            var reply = activity.Value is { } ? Replies.UnknownSubmit : Replies.EmptyMessage;
-            await turnContext.SendActivityAsync(activity.CreateReply(reply), cancellationToken);
+            await dc.ContinueDialogAsync(cancellationToken);
             return;
         }
-        var result = matcher.Match(text);
-        var message = activity.CreateReply(Replies.ForMatch(result));
-        message.TextFormat = "markdown";
-        await turnContext.SendActivityAsync(message, cancellationToken);
+
+        var activity = turnContext.Activity;
+        var locale = TriageDialog.ChooseLocale("en-us", activity.Locale);
+        var text = activity.RemoveRecipientMention()?.Trim();
+        if (activity.Value is not null && string.IsNullOrEmpty(text))
+        {
+            // A card button with no triage behind it (an old card, or a forged submit).
+            await SendAsync(turnContext, texts.Get("unknown-submit", locale), cancellationToken);
+            return;
+        }
+        switch (texts.CommandOf(text))
+        {
+            case BotCommand.Help:
+                await SendAsync(turnContext, texts.Get("help", locale), cancellationToken);
+                return;
+            case BotCommand.Human:
+                await SendAsync(turnContext, texts.Get("human", locale, ("contact", helpdesk.Contact)), cancellationToken);
+                return;
+            case BotCommand.Cancel:
+                await SendAsync(turnContext, texts.Get("cancelled", locale), cancellationToken);
+                return;
+            case BotCommand.Restart:
+                await SendAsync(turnContext, texts.Get("empty", locale), cancellationToken);
+                return;
+        }
+        if (string.IsNullOrEmpty(text))
+        {
+            await SendAsync(turnContext, texts.Get("empty", locale), cancellationToken);
+            return;
+        }
+        await dc.BeginDialogAsync(TriageDialog.DialogId, text, cancellationToken);
     }
 
     protected override async Task OnConversationUpdateActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         // The bot itself in membersAdded means it was just installed: welcome the conversation once.
         // Otherwise welcome the people who joined.
-        var added = turnContext.Activity.MembersAdded ?? [];
-        if (added.Count > 0)
+        if (turnContext.Activity.MembersAdded is { Count: > 0 })
         {
-            var welcome = turnContext.Activity.CreateReply(Replies.Welcome);
-            welcome.TextFormat = "markdown";
-            await turnContext.SendActivityAsync(welcome, cancellationToken);
+            await SendAsync(turnContext, texts.Get("welcome", TriageDialog.ChooseLocale("en-us", turnContext.Activity.Locale)), cancellationToken);
         }
     }
 
@@ -55,5 +86,12 @@ internal sealed class TriageActivityHandler(ErrorMatcher matcher, IStorage stora
     protected override async Task OnInstallationUpdateRemoveAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         await storage.DeleteAsync([$"references/{turnContext.Activity.Conversation?.Id}"], cancellationToken);
+    }
+
+    private static Task SendAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken)
+    {
+        var reply = turnContext.Activity.CreateReply(text);
+        reply.TextFormat = "markdown";
+        return turnContext.SendActivityAsync(reply, cancellationToken);
     }
 }

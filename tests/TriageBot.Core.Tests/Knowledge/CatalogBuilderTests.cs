@@ -162,5 +162,5 @@ public sealed class CatalogBuilderTests
     }
 
     internal static string CatalogText(Resolution resolution) =>
-        string.Join("\n", TriageBot.Core.Knowledge.CatalogBuilder.Texts(resolution.Blocks).Select(t => t.Plain));
+        string.Join("\n", DocBlocks.Texts(resolution.Blocks).Select(t => t.Plain));
 }

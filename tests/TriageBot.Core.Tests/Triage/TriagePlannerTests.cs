@@ -86,25 +86,4 @@ public sealed class TriagePlannerTests
         Assert.Equal("yes", found["adfs"]);
         Assert.False(found.ContainsKey("plan"));
     }
-
-    [Theory]
-    [InlineData("plan", "E", "yes")]
-    [InlineData("plan", "enterprise", "yes")]
-    [InlineData("plan", "we're on P", "no")]
-    [InlineData("plan", "企业版", "yes")]
-    [InlineData("adfs", "yes", "yes")]
-    [InlineData("adfs", "Nope.", "no")]
-    [InlineData("adfs", "不是", "no")]
-    [InlineData("adfs", "ja", "yes")]
-    [InlineData("adfs", "沒有", "no")]
-    [InlineData("cache-cleared", "not yet", "no")]
-    [InlineData("scope", "everyone in the office", "all")]
-    public void ParseAnswer_TypedReplies_InAnyLanguage(string question, string reply, string expected) =>
-        Assert.Equal(expected, TriagePlanner.ParseAnswer(Planner.Flows.Questions[question], reply));
-
-    [Theory]
-    [InlineData("plan", "banana")]
-    [InlineData("adfs", "")]
-    public void ParseAnswer_Unrecognised_IsNull(string question, string reply) =>
-        Assert.Null(TriagePlanner.ParseAnswer(Planner.Flows.Questions[question], reply));
 }

@@ -37,6 +37,13 @@ public sealed class CuratedData
 
     public IReadOnlyList<ConditionRule> Conditions { get; init; } = [];
 
+    /// <summary>Who performs a resolution ("user", "both"), by patterns on its English text; otherwise an administrator.</summary>
+    public IReadOnlyList<(string Performer, Regex Pattern)> Performers { get; init; } = [];
+
+    /// <summary>"admin", "user" or "both" for a resolution's English text.</summary>
+    public string PerformerOf(string resolutionText) =>
+        Performers.FirstOrDefault(p => p.Pattern.IsMatch(resolutionText)).Performer ?? "admin";
+
     /// <summary>Reads the YAML files of <paramref name="folder"/>; problems are reported, not thrown.</summary>
     public static CuratedData Load(string folder, ICollection<KnowledgeProblem> problems)
     {
@@ -51,6 +58,7 @@ public sealed class CuratedData
         var offTopic = new List<string>();
         var inScope = new List<string>();
         var conditions = new List<ConditionRule>();
+        var performers = new List<(string, Regex)>();
 
         foreach (var path in Directory.EnumerateFiles(folder, "*.y*ml").Order(StringComparer.Ordinal))
         {
@@ -96,6 +104,20 @@ public sealed class CuratedData
             }
             offTopic.AddRange(data.OffTopic ?? []);
             inScope.AddRange(data.InScope ?? []);
+            foreach (var (performer, patterns) in data.Performers ?? [])
+            {
+                foreach (var pattern in patterns ?? [])
+                {
+                    try
+                    {
+                        performers.Add((performer, new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline)));
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        problems.Add(new KnowledgeProblem(file, $"performer '{performer}': invalid pattern ({ex.Message})"));
+                    }
+                }
+            }
             foreach (var (id, rule) in data.Conditions ?? [])
             {
                 try
@@ -121,6 +143,7 @@ public sealed class CuratedData
             OffTopic = offTopic,
             InScope = inScope,
             Conditions = conditions,
+            Performers = performers,
         };
     }
 
@@ -143,6 +166,8 @@ public sealed class CuratedData
         public List<string>? InScope { get; set; }
 
         public Dictionary<string, ConditionYaml?>? Conditions { get; set; }
+
+        public Dictionary<string, List<string>?>? Performers { get; set; }
     }
 
     private sealed class ConditionYaml

@@ -1,0 +1,320 @@
+using TriageBot.Cards;
+using TriageBot.Core.Knowledge;
+using TriageBot.Core.Matching;
+using TriageBot.Core.Triage;
+using TriageBot.Protocol.Builder;
+using TriageBot.Protocol.Dialogs;
+using TriageBot.Protocol.Schema;
+
+namespace TriageBot.Dialogs;
+
+/// <summary>Where to send people who want a human (section <c>Helpdesk</c>).</summary>
+public sealed class HelpdeskOptions
+{
+    /// <summary>How to reach the helpdesk, shown to users until the escalation hand-off exists.</summary>
+    public string Contact { get; set; } = "your IT helpdesk";
+}
+
+/// <summary>
+/// The triage conversation: recognise the paste, ask the questions the documents need, show the
+/// fix for each documented cause in turn, and take the outcome. Interruptions (help, cancel, start
+/// over, talk to a human, a new pasted error) are handled in one place, <see cref="OnContinueDialogAsync"/>.
+/// </summary>
+public sealed class TriageDialog : ComponentDialog
+{
+    public const string DialogId = "triage";
+    private const string Main = "triage-main";
+    private const string Questions = "triage-questions";
+    private const string Causes = "triage-causes";
+    private const string ChoosePrompt = "choose-symptom";
+    private const string AnswerPrompt = "answer-question";
+    private const string OutcomePrompt = "fix-outcome";
+    private const string NoneOfThese = "none-of-these";
+
+    private readonly Catalog _catalog;
+    private readonly ErrorMatcher _matcher;
+    private readonly TriagePlanner _planner;
+    private readonly TriageCards _cards;
+    private readonly BotTexts _texts;
+    private readonly IStatePropertyAccessor<TriageState> _state;
+    private readonly HelpdeskOptions _helpdesk;
+    private readonly ILogger _log;
+
+    public TriageDialog(Catalog catalog, ErrorMatcher matcher, TriagePlanner planner, TriageCards cards, BotTexts texts,
+        ConversationState conversationState, HelpdeskOptions helpdesk, ILogger<TriageDialog> log)
+        : base(DialogId)
+    {
+        (_catalog, _matcher, _planner, _cards, _texts, _helpdesk, _log) = (catalog, matcher, planner, cards, texts, helpdesk, log);
+        _state = conversationState.CreateProperty<TriageState>("triage");
+        AddDialog(new WaterfallDialog(Main, [RecogniseAsync, StartQuestionsAsync, StartCausesAsync]));
+        AddDialog(new WaterfallDialog(Questions, [AskAsync, AnsweredAsync]));
+        AddDialog(new WaterfallDialog(Causes, [ShowCauseAsync, OutcomeAsync]));
+        // The cards carry the choice in their Action.Submit data; typed answers go through the choices' synonyms.
+        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt! });
+        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt! });
+        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { ChoiceRenderer = o => o.Prompt! });
+        InitialDialogId = Main;
+    }
+
+    public IStatePropertyAccessor<TriageState> State => _state;
+
+    /// <summary>The language to answer in: the paste's when it is one the bot speaks beyond English, else the client's.</summary>
+    public static string ChooseLocale(string textLanguage, string? activityLocale)
+    {
+        if (textLanguage is "zh-cn" or "zh-tw" or "de-de")
+        {
+            return textLanguage;
+        }
+        var locale = Core.Knowledge.Parsing.SourceDocument.Normalize(activityLocale ?? "en-us");
+        return BotTexts.Languages.FirstOrDefault(l => l == locale)
+               ?? BotTexts.Languages.FirstOrDefault(l => l.Split('-')[0] == locale.Split('-')[0] && l != "zh-tw")
+               ?? "en-us";
+    }
+
+    protected override async Task<DialogTurnResult> OnContinueDialogAsync(DialogContext innerDc, CancellationToken cancellationToken)
+    {
+        var turn = innerDc.Context;
+        var activity = turn.Activity;
+        var state = await _state.GetAsync(turn, () => new TriageState(), cancellationToken);
+        var text = activity.RemoveRecipientMention()?.Trim();
+
+        if (activity.Value is { } value)
+        {
+            // A button from another (older) card: say so and ask the current question again.
+            var flow = value.ValueKind == System.Text.Json.JsonValueKind.Object && value.TryGetProperty("flow", out var f) ? f.GetString() : null;
+            if (flow != state.FlowId)
+            {
+                await turn.SendActivityAsync(Reply(turn, _texts.Get("unknown-submit", state.Locale)), cancellationToken);
+                await innerDc.RepromptDialogAsync(cancellationToken);
+                return EndOfTurn;
+            }
+            if (value.TryGetProperty(CardActions.Key, out var action) && action.GetString() == CardActions.Helpdesk)
+            {
+                return await HumanAsync(innerDc, state, cancellationToken);
+            }
+        }
+        else
+        {
+            switch (_texts.CommandOf(text))
+            {
+                case BotCommand.Help:
+                    await turn.SendActivityAsync(Reply(turn, _texts.Get("help", state.Locale)), cancellationToken);
+                    await innerDc.RepromptDialogAsync(cancellationToken);
+                    return EndOfTurn;
+                case BotCommand.Cancel:
+                    await turn.SendActivityAsync(Reply(turn, _texts.Get("cancelled", state.Locale)), cancellationToken);
+                    await innerDc.CancelAllDialogsAsync(cancellationToken);
+                    return new DialogTurnResult(DialogTurnStatus.Cancelled);
+                case BotCommand.Restart:
+                    await innerDc.CancelAllDialogsAsync(cancellationToken);
+                    await turn.SendActivityAsync(Reply(turn, _texts.Get("empty", state.Locale)), cancellationToken);
+                    return new DialogTurnResult(DialogTurnStatus.Cancelled);
+                case BotCommand.Human:
+                    return await HumanAsync(innerDc, state, cancellationToken);
+            }
+            // A new error pasted in the middle of a conversation starts triage on it.
+            if (text is { Length: >= 12 } && IsNewError(text, state))
+            {
+                await innerDc.CancelAllDialogsAsync(cancellationToken);
+                return await innerDc.BeginDialogAsync(Main, text, cancellationToken);
+            }
+        }
+        return await base.OnContinueDialogAsync(innerDc, cancellationToken);
+    }
+
+    private bool IsNewError(string text, TriageState state)
+    {
+        var result = _matcher.Match(text);
+        return result.Decision == MatchDecision.Match && result.Top!.Score >= 70 &&
+               (result.Top.SymptomId != state.SymptomId || state.PendingQuestion is null);
+    }
+
+    private async Task<DialogTurnResult> HumanAsync(DialogContext dc, TriageState state, CancellationToken cancellationToken)
+    {
+        state.Tried.Add(new TriedFix(CurrentCauseId(state) ?? "", CardActions.Helpdesk));
+        await dc.Context.SendActivityAsync(Reply(dc.Context, _texts.Get("human", state.Locale, ("contact", _helpdesk.Contact))), cancellationToken);
+        await dc.CancelAllDialogsAsync(cancellationToken);
+        return new DialogTurnResult(DialogTurnStatus.Complete, state);
+    }
+
+    private async Task<DialogTurnResult> RecogniseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var text = step.Options as string ?? "";
+        var previous = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        var result = _matcher.Match(text);
+        var state = new TriageState
+        {
+            FlowId = Guid.NewGuid().ToString("N")[..12],
+            Locale = ChooseLocale(result.Language, step.Context.Activity.Locale),
+            Pasted = text.Length > 4000 ? text[..4000] : text,
+            FailedMatches = previous.FailedMatches,
+        };
+        await _state.SetAsync(step.Context, state, cancellationToken);
+        if (result.Notice == "truncated")
+        {
+            await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("too-long", state.Locale)), cancellationToken);
+        }
+        switch (result.Decision)
+        {
+            case MatchDecision.Match:
+                state.Message = result.Top!.Message;
+                return await step.NextAsync(result.Top.SymptomId, cancellationToken);
+            case MatchDecision.Ambiguous:
+            {
+                var candidates = result.Candidates.Take(3).Select(c => (c.Symptom, MessageIn(c, state.Locale))).ToList();
+                state.Candidates = result.Candidates.Take(3).ToDictionary(c => c.SymptomId, c => c.Message);
+                var card = _cards.Choose(candidates, state.Locale, state.FlowId);
+                var choices = candidates.Select(c => new Choice(c.Symptom.Id, c.Item2, c.Symptom.Title))
+                    .Append(new Choice(NoneOfThese, [CardActions.NoneOfThese, .. BotTexts.Languages.Select(l => _texts.Get("none-of-these", l))]))
+                    .ToList();
+                return await step.PromptAsync(ChoosePrompt, new PromptOptions { Prompt = card, RetryPrompt = card, Choices = choices }, cancellationToken);
+            }
+            default:
+                state.FailedMatches++;
+                await step.Context.SendActivityAsync(_cards.NoMatch(state.Locale, state.FlowId), cancellationToken);
+                if (state.FailedMatches >= 2)
+                {
+                    await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("human", state.Locale, ("contact", _helpdesk.Contact))), cancellationToken);
+                }
+                return await step.EndDialogAsync(null, cancellationToken);
+        }
+    }
+
+    private string MessageIn(MatchCandidate candidate, string locale) =>
+        candidate.Symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == candidate.Message)?.Message.Get(locale).Plain ?? candidate.Message;
+
+    private async Task<DialogTurnResult> StartQuestionsAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var chosen = step.Result is FoundChoice found ? found.Value : step.Result as string;
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        if (chosen is null || chosen == NoneOfThese || _catalog.Find(chosen) is not { } symptom)
+        {
+            await step.Context.SendActivityAsync(_cards.NoMatch(state.Locale, state.FlowId), cancellationToken);
+            return await step.EndDialogAsync(null, cancellationToken);
+        }
+        state.SymptomId = symptom.Id;
+        state.Message ??= state.Candidates.GetValueOrDefault(symptom.Id);
+        state.FailedMatches = 0;
+        foreach (var (question, answer) in _planner.Detect(symptom, state.Pasted))
+        {
+            state.Answers[question] = answer;
+        }
+        _log.LogInformation("Triage {Flow}: {Symptom} ({Locale}), answers from the paste: {Answers}", state.FlowId, symptom.Id, state.Locale, string.Join(",", state.Answers.Keys));
+        return await step.BeginDialogAsync(Questions, null, cancellationToken);
+    }
+
+    private Task<DialogTurnResult> StartCausesAsync(WaterfallStepContext step, CancellationToken cancellationToken) =>
+        step.BeginDialogAsync(Causes, null, cancellationToken);
+
+    private async Task<DialogTurnResult> AskAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        var plan = _planner.Plan(_catalog[state.SymptomId!], state.Answers);
+        if (plan.Next is not { } question)
+        {
+            state.PendingQuestion = null;
+            return await step.EndDialogAsync(null, cancellationToken);
+        }
+        state.PendingQuestion = question.Id;
+        var intro = Announce(state);
+        var choices = ChoicesFor(question);
+        return await step.PromptAsync(AnswerPrompt, new PromptOptions
+        {
+            Prompt = _cards.Question(question, state.Locale, state.FlowId, intro),
+            RetryPrompt = _cards.Question(question, state.Locale, state.FlowId, _texts.Get("retry-answer", state.Locale)),
+            Choices = choices,
+        }, cancellationToken);
+    }
+
+    /// <summary>A question's answers as prompt choices: typed synonyms and every language's label.</summary>
+    public static List<Choice> ChoicesFor(Question question) =>
+        question.Answers.Select(a => new Choice(a.Value, [.. a.Synonyms, .. a.Label.Values])).ToList();
+
+    private async Task<DialogTurnResult> AnsweredAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        if (step.Result is FoundChoice found && state.PendingQuestion is { } question)
+        {
+            state.Answers[question] = found.Value;
+        }
+        return await step.ReplaceDialogAsync(Questions, null, cancellationToken);
+    }
+
+    private async Task<DialogTurnResult> ShowCauseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        var symptom = _catalog[state.SymptomId!];
+        var plan = _planner.Plan(symptom, state.Answers);
+        if (state.CauseIndex >= plan.Causes.Count)
+        {
+            var intro = _texts.Get(plan.Causes.Count == 0 ? "fallback-intro" : "no-more-causes", state.Locale);
+            if (_planner.Fallback(state.Locale) is { } procedure)
+            {
+                await step.Context.SendActivityAsync(_cards.Fallback(procedure, state.Locale, state.FlowId, intro), cancellationToken);
+            }
+            return await step.EndDialogAsync(state, cancellationToken);
+        }
+        var cause = plan.Causes[state.CauseIndex];
+        // The card's heading names the error, so it needs no separate announcement.
+        state.Announced = true;
+        var card = _cards.Resolution(symptom, cause, state.Locale, state.FlowId, state.CauseIndex > 0 ? _texts.Get("next-cause", state.Locale) : null);
+        var choices = new List<Choice>
+        {
+            new(CardActions.Fixed, [.. BotTexts.Languages.Select(l => _texts.Get("button-fixed", l)), "fixed", "it works", "works now", "solved"]),
+            new(CardActions.NotFixed, [.. BotTexts.Languages.Select(l => _texts.Get("button-not-fixed", l)), "not fixed", "still broken", "didn't work", "did not work", "no luck"]),
+            new(CardActions.Helpdesk, [.. BotTexts.Languages.Select(l => _texts.Get("button-helpdesk", l))]),
+        };
+        return await step.PromptAsync(OutcomePrompt, new PromptOptions { Prompt = card, RetryPrompt = card, Choices = choices }, cancellationToken);
+    }
+
+    private async Task<DialogTurnResult> OutcomeAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        var outcome = (step.Result as FoundChoice)?.Value;
+        state.Tried.Add(new TriedFix(CurrentCauseId(state) ?? "", outcome ?? ""));
+        _log.LogInformation("Triage {Flow}: {Cause} -> {Outcome}", state.FlowId, CurrentCauseId(state), outcome);
+        switch (outcome)
+        {
+            case CardActions.Fixed:
+                await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("fixed-thanks", state.Locale)), cancellationToken);
+                return await step.EndDialogAsync(state, cancellationToken);
+            case CardActions.NotFixed:
+                state.CauseIndex++;
+                return await step.ReplaceDialogAsync(Causes, null, cancellationToken);
+            default:
+                return await HumanAsync(step, state, cancellationToken);
+        }
+    }
+
+    private string? CurrentCauseId(TriageState state)
+    {
+        if (state.SymptomId is null || _catalog.Find(state.SymptomId) is not { } symptom)
+        {
+            return null;
+        }
+        var causes = _planner.Plan(symptom, state.Answers).Causes;
+        return state.CauseIndex < causes.Count ? causes[state.CauseIndex].Id : null;
+    }
+
+    /// <summary>"This is the documented error X." once per triage, before the first question or card.</summary>
+    private string? Announce(TriageState state)
+    {
+        if (state.Announced || state.SymptomId is null)
+        {
+            return null;
+        }
+        state.Announced = true;
+        var symptom = _catalog[state.SymptomId];
+        var message = symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == state.Message)?.Message
+                      ?? symptom.Causes.FirstOrDefault(c => c.Kind == EntryKind.ErrorMessage)?.Message
+                      ?? symptom.Causes[0].Message;
+        return _texts.Get("recognised", state.Locale, ("message", message.Get(state.Locale).Plain));
+    }
+
+    private static Activity Reply(ITurnContext turn, string text)
+    {
+        var reply = turn.Activity.CreateReply(text);
+        reply.TextFormat = "markdown";
+        return reply;
+    }
+}
