@@ -44,7 +44,7 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
         var source = cause.Resolution.SourceOf(locale);
         var data = new JsonObject
         {
-            ["heading"] = texts.Get("recognised", locale, ("message", message)),
+            ["heading"] = texts.Get("recognised", locale, ("message", message.TrimEnd('.', '。'))),
             ["intro"] = intro ?? "",
             ["cause"] = causeText == message ? "" : causeText,
             // A resolution cell has no procedure name of its own (its title is the table's header).

@@ -308,7 +308,7 @@ public sealed class TriageDialog : ComponentDialog
         var message = symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == state.Message)?.Message
                       ?? symptom.Causes.FirstOrDefault(c => c.Kind == EntryKind.ErrorMessage)?.Message
                       ?? symptom.Causes[0].Message;
-        return _texts.Get("recognised", state.Locale, ("message", message.Get(state.Locale).Plain));
+        return _texts.Get("recognised", state.Locale, ("message", message.Get(state.Locale).Plain.TrimEnd('.', '。')));
     }
 
     private static Activity Reply(ITurnContext turn, string text)
