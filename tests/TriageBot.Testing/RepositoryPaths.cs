@@ -1,12 +1,15 @@
-namespace TriageBot.Tests;
+namespace TriageBot.Testing;
 
-/// <summary>Finds the repository's folders from the test's output directory.</summary>
-internal static class RepositoryPaths
+/// <summary>The repository's folders, found from a test's output directory.</summary>
+public static class RepositoryPaths
 {
+    /// <summary>The folder holding TriageBot.sln.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>knowledge/: the source documents and curated data.</summary>
     public static string Knowledge => Path.Combine(Root, "knowledge");
 
+    /// <summary>dialogs/: the conversation as data.</summary>
     public static string Dialogs => Path.Combine(Root, "dialogs");
 
     private static string FindRoot()
