@@ -258,7 +258,7 @@ public sealed class TriageDialogTests
             var said = Said(last);
             if (said.Contains("[That fixed it]", StringComparison.Ordinal) || said.Contains("Collect more information", StringComparison.Ordinal))
             {
-                Assert.Contains(symptom.Causes, c => said.Contains(c.Text.English.Markdown, StringComparison.Ordinal) || said.Contains(c.Message.English.Plain, StringComparison.Ordinal));
+                Assert.Contains(symptom.Causes, c => said.Contains(c.Text.English.Markdown, StringComparison.Ordinal) || said.Contains(c.Message.English.Plain.TrimEnd('.'), StringComparison.Ordinal));
                 return;
             }
             // Answer what is asked with its first button (for "which of these", the first candidate).
