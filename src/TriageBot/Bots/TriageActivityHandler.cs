@@ -35,8 +35,8 @@ internal sealed class TriageActivityHandler(
         }
 
         var activity = turnContext.Activity;
-        var locale = TriageDialog.ChooseLocale("en-us", activity.Locale);
         var text = activity.RemoveRecipientMention()?.Trim();
+        var locale = TriageDialog.ChooseLocale(Core.Matching.LanguageGuess.Guess(text ?? ""), activity.Locale);
         if (activity.Value is not null && string.IsNullOrEmpty(text))
         {
             // A card button with no triage behind it (an old card, or a forged submit).

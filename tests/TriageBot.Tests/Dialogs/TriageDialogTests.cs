@@ -231,6 +231,17 @@ public sealed class TriageDialogTests
     }
 
     [Fact]
+    public async Task ChineseHelp_OutsideATriage_IsAnsweredInChinese()
+    {
+        var (flow, _, _) = Create("en-US");
+
+        await flow
+            .Send("帮助")
+            .AssertReply(Says("请粘贴登录 Skype for Business 时看到的错误消息"))
+            .StartTestAsync();
+    }
+
+    [Fact]
     public async Task Markdown_InThePaste_IsNeverEchoed()
     {
         var (flow, _, _) = Create();
