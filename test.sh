@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every TriageBot test on a fresh machine. It installs what the tests need first (the npm
-# packages of the end-to-end tests), so no test is skipped for want of a tool.
+# packages of the end-to-end tests, Debian's chromium), so no test is skipped for want of a tool.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +9,19 @@ if ! cmp -s tests/e2e-tools/package-lock.json tests/e2e-tools/node_modules/.tria
   echo "== npm ci (tests/e2e-tools)"
   (cd tests/e2e-tools && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.triagebot-lock)
 fi
+
+# Chromium for the screenshot test of the Playground's web UI (Debian's package; Playwright never downloads a browser).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== apt-get install chromium"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "test.sh: /usr/bin/chromium is missing and this is not root; run: sudo apt-get install -y chromium" >&2
+  fi
+fi
+# The screenshot test also copies its PNGs here (git-ignored) when the folder exists.
+mkdir -p artifacts/screenshots
 
 echo "== dotnet build"
 dotnet build TriageBot.sln -c Release -nologo -clp:ErrorsOnly
