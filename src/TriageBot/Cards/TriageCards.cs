@@ -193,7 +193,8 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
                             {
                                 Text(indent + (list.Ordered ? $"{i + 1}. " : "• ") + list.Items[i].Text.Markdown);
                             }
-                            Walk(list.Items[i].Children, indent + "    ");
+                            // Non-breaking spaces: four plain spaces would make card markdown a code block.
+                            Walk(list.Items[i].Children, indent + "\u00A0\u00A0\u00A0\u00A0");
                         }
                         break;
                     case TableBlock table:

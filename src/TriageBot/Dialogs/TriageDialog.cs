@@ -113,7 +113,7 @@ public sealed class TriageDialog : ComponentDialog
                     return await HumanAsync(innerDc, state, cancellationToken);
             }
             // A new error pasted in the middle of a conversation starts triage on it.
-            if (text is { Length: >= 12 } && IsNewError(text, state))
+            if (text is { Length: >= 12 } && IsNewError(text))
             {
                 await innerDc.CancelAllDialogsAsync(cancellationToken);
                 return await innerDc.BeginDialogAsync(Main, text, cancellationToken);
@@ -122,11 +122,11 @@ public sealed class TriageDialog : ComponentDialog
         return await base.OnContinueDialogAsync(innerDc, cancellationToken);
     }
 
-    private bool IsNewError(string text, TriageState state)
+    /// <summary>A confident match on a documented error, even the same one again, means "start over on this".</summary>
+    private bool IsNewError(string text)
     {
         var result = _matcher.Match(text);
-        return result.Decision == MatchDecision.Match && result.Top!.Score >= 70 &&
-               (result.Top.SymptomId != state.SymptomId || state.PendingQuestion is null);
+        return result.Decision == MatchDecision.Match && result.Top!.Score >= 70;
     }
 
     private async Task<DialogTurnResult> HumanAsync(DialogContext dc, TriageState state, CancellationToken cancellationToken)

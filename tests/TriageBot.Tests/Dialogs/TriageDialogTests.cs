@@ -155,6 +155,21 @@ public sealed class TriageDialogTests
     }
 
     [Fact]
+    public async Task SameErrorPastedAgain_StartsOver()
+    {
+        var (flow, _, _) = Create();
+
+        await flow
+            .Send("Server is temporarily unavailable")
+            .AssertReply(Says("Which Office 365 plan"))
+            .Send("E")
+            .AssertReply(Says("custom) domain"))
+            .Send("Server is temporarily unavailable")
+            .AssertReply(Says("Which Office 365 plan"))
+            .StartTestAsync();
+    }
+
+    [Fact]
     public async Task UnrecognisedAnswer_IsAskedAgain()
     {
         var (flow, _, _) = Create();
