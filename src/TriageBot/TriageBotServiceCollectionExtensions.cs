@@ -6,6 +6,7 @@ using TriageBot.Core.Matching;
 using TriageBot.Core.Triage;
 using TriageBot.Cards;
 using TriageBot.Dialogs;
+using TriageBot.Escalation;
 using TriageBot.Protocol.Builder;
 using TriageBot.Protocol.Integration;
 using TriageBot.Storage;
@@ -49,6 +50,7 @@ public static class TriageBotServiceCollectionExtensions
         services.AddSingleton<TriagePlanner>();
         services.AddSingleton<TriageCards>();
         services.AddSingleton<TriageDialog>();
+        services.AddEscalation(configuration);
         services.AddSingleton<IBot, TriageActivityHandler>();
         return services;
     }
