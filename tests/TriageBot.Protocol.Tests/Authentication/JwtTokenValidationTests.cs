@@ -1,3 +1,4 @@
+using TriageBot.Testing;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
@@ -234,22 +235,5 @@ public sealed class JwtTokenValidationTests
         ServiceUrl = ServiceUrl,
     };
 
-    private static JsonObject Jwk(RSA rsa, string kid, params string[] endorsements)
-    {
-        var parameters = rsa.ExportParameters(false);
-        var jwk = new JsonObject
-        {
-            ["kty"] = "RSA",
-            ["use"] = "sig",
-            ["kid"] = kid,
-            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
-            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-        };
-        if (endorsements.Length > 0)
-        {
-            jwk["endorsements"] = new JsonArray([.. endorsements.Select(e => (JsonNode)e)]);
-        }
-
-        return jwk;
-    }
+    private static JsonObject Jwk(RSA rsa, string kid, params string[] endorsements) => TestKeys.Jwk(rsa, kid, endorsements);
 }

@@ -1,3 +1,4 @@
+using TriageBot.Testing;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -195,24 +196,7 @@ public sealed class AuthenticationTests : IClassFixture<AuthenticationTests.App>
         });
     }
 
-    private static string Jwks(params JsonObject[] keys) => new JsonObject { ["keys"] = new JsonArray([.. keys]) }.ToJsonString();
+    private static string Jwks(params JsonObject[] keys) => TestKeys.Jwks(keys);
 
-    private static JsonObject Jwk(RSA rsa, string kid, params string[] endorsements)
-    {
-        var parameters = rsa.ExportParameters(false);
-        var jwk = new JsonObject
-        {
-            ["kty"] = "RSA",
-            ["use"] = "sig",
-            ["kid"] = kid,
-            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
-            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-        };
-        if (endorsements.Length > 0)
-        {
-            jwk["endorsements"] = new JsonArray([.. endorsements.Select(e => (JsonNode)e)]);
-        }
-
-        return jwk;
-    }
+    private static JsonObject Jwk(RSA rsa, string kid, params string[] endorsements) => TestKeys.Jwk(rsa, kid, endorsements);
 }
