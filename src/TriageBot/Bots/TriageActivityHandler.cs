@@ -12,7 +12,6 @@ namespace TriageBot.Bots;
 internal sealed class TriageActivityHandler(
     TriageDialog triage,
     BotTexts texts,
-    HelpdeskOptions helpdesk,
     IStorage storage,
     ConversationState conversationState,
     ILogger<TriageActivityHandler> log) : ActivityHandler
@@ -49,7 +48,7 @@ internal sealed class TriageActivityHandler(
                 await SendAsync(turnContext, texts.Get("help", locale), cancellationToken);
                 return;
             case BotCommand.Human:
-                await SendAsync(turnContext, texts.Get("human", locale, ("contact", helpdesk.Contact)), cancellationToken);
+                await dc.BeginDialogAsync(TriageDialog.DialogId, TriageDialog.HumanRequest, cancellationToken);
                 return;
             case BotCommand.Cancel:
                 await SendAsync(turnContext, texts.Get("cancelled", locale), cancellationToken);

@@ -18,6 +18,7 @@ public static class CardActions
     public const string NotFixed = "notFixed";
     public const string Helpdesk = "helpdesk";
     public const string NoneOfThese = "none";
+    public const string Form = "form";
 }
 
 /// <summary>
@@ -32,6 +33,36 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
     private static readonly CardTemplate ResolutionTemplate = CardTemplate.Load("resolution");
     private static readonly CardTemplate QuestionTemplate = CardTemplate.Load("question");
     private static readonly CardTemplate ListTemplate = CardTemplate.Load("list");
+    private static readonly CardTemplate FormTemplate = CardTemplate.Load("form");
+
+    /// <summary>The hand-over form: the details the documents ask for, some already filled in from the conversation.</summary>
+    public Activity EscalationForm(string locale, string flowId, Question? scope, string? knownScope, string? signInAddress, string? intro = null)
+    {
+        string L(string id) => texts.Get(id, locale);
+        var data = new JsonObject
+        {
+            ["heading"] = L("form-heading"),
+            ["intro"] = intro ?? L("form-intro"),
+            ["labels"] = new JsonObject
+            {
+                ["signInAddress"] = L("form-sign-in-address"),
+                ["invalidAddress"] = L("form-invalid-address"),
+                ["clientApp"] = L("form-client-app"),
+                ["clientVersion"] = L("form-client-version"),
+                ["operatingSystem"] = L("form-operating-system"),
+                ["started"] = L("form-started"),
+                ["scope"] = L("form-scope"),
+                ["logsAvailable"] = L("form-logs"),
+                ["anythingElse"] = L("form-anything-else"),
+                ["submit"] = L("form-submit"),
+            },
+            ["values"] = new JsonObject { ["signInAddress"] = signInAddress ?? "", ["clientApp"] = "", ["scope"] = knownScope ?? "" },
+            ["scopeChoices"] = new JsonArray((scope?.Answers ?? []).Select(a => (JsonNode)new JsonObject { ["title"] = a.LabelFor(locale), ["value"] = a.Value }).ToArray()),
+            ["submit"] = Submit(CardActions.Form, flowId),
+        };
+        var fallback = $"{L("form-heading")}\n{data["intro"]}\n{L("form-sign-in-address")}";
+        return Card(FormTemplate.Bind(data), fallback);
+    }
 
     /// <summary>The fix for one documented cause, with the outcome buttons.</summary>
     public Activity Resolution(Symptom symptom, Cause cause, string locale, string flowId, string? intro)

@@ -1,7 +1,9 @@
 using TriageBot.Cards;
 using TriageBot.Core.Knowledge;
 using TriageBot.Core.Matching;
+using Microsoft.Extensions.Logging;
 using TriageBot.Core.Triage;
+using TriageBot.Escalation;
 using TriageBot.Protocol.Builder;
 using TriageBot.Protocol.Dialogs;
 using TriageBot.Protocol.Schema;
@@ -20,7 +22,7 @@ public sealed class HelpdeskOptions
 /// fix for each documented cause in turn, and take the outcome. Interruptions (help, cancel, start
 /// over, talk to a human, a new pasted error) are handled in one place, <see cref="OnContinueDialogAsync"/>.
 /// </summary>
-public sealed class TriageDialog : ComponentDialog
+public sealed partial class TriageDialog : ComponentDialog
 {
     public const string DialogId = "triage";
     private const string Main = "triage-main";
@@ -30,6 +32,10 @@ public sealed class TriageDialog : ComponentDialog
     private const string AnswerPrompt = "answer-question";
     private const string OutcomePrompt = "fix-outcome";
     private const string NoneOfThese = "none-of-these";
+    private const string Escalate = "triage-escalate";
+
+    /// <summary>Options that start the dialog straight at the hand-over to a human.</summary>
+    public const string HumanRequest = "\u0001human";
 
     private readonly Catalog _catalog;
     private readonly ErrorMatcher _matcher;
@@ -38,17 +44,19 @@ public sealed class TriageDialog : ComponentDialog
     private readonly BotTexts _texts;
     private readonly IStatePropertyAccessor<TriageState> _state;
     private readonly HelpdeskOptions _helpdesk;
+    private readonly TicketStore _tickets;
     private readonly ILogger _log;
 
     public TriageDialog(Catalog catalog, ErrorMatcher matcher, TriagePlanner planner, TriageCards cards, BotTexts texts,
-        ConversationState conversationState, HelpdeskOptions helpdesk, ILogger<TriageDialog> log)
+        ConversationState conversationState, HelpdeskOptions helpdesk, TicketStore tickets, ILogger<TriageDialog> log)
         : base(DialogId)
     {
-        (_catalog, _matcher, _planner, _cards, _texts, _helpdesk, _log) = (catalog, matcher, planner, cards, texts, helpdesk, log);
+        (_catalog, _matcher, _planner, _cards, _texts, _helpdesk, _tickets, _log) = (catalog, matcher, planner, cards, texts, helpdesk, tickets, log);
         _state = conversationState.CreateProperty<TriageState>("triage");
         AddDialog(new WaterfallDialog(Main, [RecogniseAsync, StartQuestionsAsync, StartCausesAsync]));
         AddDialog(new WaterfallDialog(Questions, [AskAsync, AnsweredAsync]));
         AddDialog(new WaterfallDialog(Causes, [ShowCauseAsync, OutcomeAsync]));
+        AddDialog(new WaterfallDialog(Escalate, [ShowFormAsync, FormSubmittedAsync]));
         // The cards carry the choice in their Action.Submit data; typed answers go through the choices' synonyms.
         AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt! });
         AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt! });
@@ -131,11 +139,112 @@ public sealed class TriageDialog : ComponentDialog
 
     private async Task<DialogTurnResult> HumanAsync(DialogContext dc, TriageState state, CancellationToken cancellationToken)
     {
-        state.Tried.Add(new TriedFix(CurrentCauseId(state) ?? "", CardActions.Helpdesk));
-        await dc.Context.SendActivityAsync(Reply(dc.Context, _texts.Get("human", state.Locale, ("contact", _helpdesk.Contact))), cancellationToken);
+        if (CurrentCauseId(state) is { } cause && state.Tried.All(t => t.CauseId != cause))
+        {
+            state.Tried.Add(new TriedFix(cause, CardActions.Helpdesk));
+        }
         await dc.CancelAllDialogsAsync(cancellationToken);
-        return new DialogTurnResult(DialogTurnStatus.Complete, state);
+        return await dc.BeginDialogAsync(Escalate, null, cancellationToken);
     }
+
+    protected override async Task<DialogTurnResult> OnBeginDialogAsync(DialogContext innerDc, object? options, CancellationToken cancellationToken)
+    {
+        if (options as string != HumanRequest)
+        {
+            return await base.OnBeginDialogAsync(innerDc, options, cancellationToken);
+        }
+        // "Talk to a human" with no triage behind it: a fresh record, straight to the form.
+        var text = innerDc.Context.Activity.Text ?? "";
+        await _state.SetAsync(innerDc.Context, new TriageState
+        {
+            FlowId = Guid.NewGuid().ToString("N")[..12],
+            Locale = ChooseLocale(LanguageGuess.Guess(text), innerDc.Context.Activity.Locale),
+        }, cancellationToken);
+        return await innerDc.BeginDialogAsync(Escalate, null, cancellationToken);
+    }
+
+    private async Task<DialogTurnResult> ShowFormAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        var address = EmailRegex().Match(state.Pasted);
+        await step.Context.SendActivityAsync(_cards.EscalationForm(state.Locale, state.FlowId, _planner.Flows.Questions.GetValueOrDefault("scope"),
+            state.Answers.GetValueOrDefault("scope"), address.Success ? address.Value : null), cancellationToken);
+        return EndOfTurn;
+    }
+
+    private async Task<DialogTurnResult> FormSubmittedAsync(WaterfallStepContext step, CancellationToken cancellationToken)
+    {
+        var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
+        var activity = step.Context.Activity;
+        var form = new TicketForm();
+        if (activity.Value is { ValueKind: System.Text.Json.JsonValueKind.Object } value)
+        {
+            string? Field(string name) => value.TryGetProperty(name, out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String && v.GetString() is { Length: > 0 } s ? s.Trim() : null;
+            form.SignInAddress = Field("signInAddress");
+            form.ClientApp = Field("clientApp");
+            form.ClientVersion = Field("clientVersion");
+            form.OperatingSystem = Field("operatingSystem");
+            form.Started = Field("started");
+            form.Scope = Field("scope");
+            form.LogsAvailable = Field("logsAvailable") is { } logs ? logs == "yes" : null;
+            form.AnythingElse = Field("anythingElse");
+        }
+        else
+        {
+            // Typed fallback (channels without cards): the address is the one thing required.
+            var text = activity.RemoveRecipientMention()?.Trim() ?? "";
+            form.SignInAddress = EmailRegex().Match(text) is { Success: true } m ? m.Value : null;
+            form.AnythingElse = text.Length > 0 ? text : null;
+        }
+        if (form.SignInAddress is null || !EmailRegex().IsMatch(form.SignInAddress))
+        {
+            await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("form-invalid-address", state.Locale)), cancellationToken);
+            return await step.ReplaceDialogAsync(Escalate, null, cancellationToken);
+        }
+        var ticket = await _tickets.CreateAsync(TicketRequestFrom(step.Context, state, form), $"{activity.Conversation?.Id}/{state.FlowId}", cancellationToken);
+        _log.LogInformation("Triage {Flow}: ticket {Ticket} created", state.FlowId, ticket.Id);
+        await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("ticket-created", state.Locale, ("id", ticket.Id))), cancellationToken);
+        return await step.EndDialogAsync(ticket.Id, cancellationToken);
+    }
+
+    /// <summary>Everything the conversation collected, so the helpdesk never asks again.</summary>
+    private TicketRequest TicketRequestFrom(ITurnContext turn, TriageState state, TicketForm form)
+    {
+        var activity = turn.Activity;
+        var symptom = state.SymptomId is null ? null : _catalog.Find(state.SymptomId);
+        var causes = symptom?.Causes.ToDictionary(c => c.Id) ?? [];
+        var answers = state.Answers.Select(a => _planner.Flows.Questions.TryGetValue(a.Key, out var q)
+            ? new TicketAnswer(q.TextFor("en-us"), q.Find(a.Value)?.LabelFor("en-us") ?? a.Value)
+            : new TicketAnswer(a.Key, a.Value)).ToList();
+        var fixes = state.Tried.Select(t => new TicketFix(
+            causes.TryGetValue(t.CauseId, out var c) ? $"{c.Text.English.Plain} ({c.Resolution.English.Title.Plain})" : t.CauseId, t.Outcome)).ToList();
+        return new TicketRequest
+        {
+            Requester = new TicketRequester
+            {
+                Id = activity.From?.Id ?? "",
+                Name = activity.From?.Name,
+                AadObjectId = activity.From?.AadObjectId,
+                TenantId = activity.Conversation?.TenantId,
+                Conversation = activity.GetConversationReference(),
+            },
+            Language = state.Locale,
+            Pasted = state.Pasted,
+            SymptomId = symptom?.Id,
+            Message = state.Message ?? symptom?.Title,
+            Answers = answers,
+            Fixes = fixes,
+            Form = form,
+            Summary = symptom is null
+                ? $"No documented error matched. Pasted: {Shorten(state.Pasted)}"
+                : $"Recognised \"{state.Message ?? symptom.Title}\"; {answers.Count} question(s) answered; {fixes.Count} fix(es) tried: {string.Join(", ", fixes.Select(f => f.Outcome))}.",
+        };
+    }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[^@\s<>()\[\],;:""']+@[^@\s<>()\[\],;:""']+\.[A-Za-z]{2,}")]
+    private static partial System.Text.RegularExpressions.Regex EmailRegex();
 
     private async Task<DialogTurnResult> RecogniseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
     {
@@ -174,7 +283,8 @@ public sealed class TriageDialog : ComponentDialog
                 await step.Context.SendActivityAsync(_cards.NoMatch(state.Locale, state.FlowId), cancellationToken);
                 if (state.FailedMatches >= 2)
                 {
-                    await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("human", state.Locale, ("contact", _helpdesk.Contact))), cancellationToken);
+                    // Two pastes in a row matched nothing documented: hand over to a human.
+                    return await step.BeginDialogAsync(Escalate, null, cancellationToken);
                 }
                 return await step.EndDialogAsync(null, cancellationToken);
         }
@@ -285,6 +395,9 @@ public sealed class TriageDialog : ComponentDialog
                 return await HumanAsync(step, state, cancellationToken);
         }
     }
+
+    // After the last documented cause failed, the fallback card's helpdesk button (or typing
+    // "talk to a human") starts the hand-over.
 
     private string? CurrentCauseId(TriageState state)
     {

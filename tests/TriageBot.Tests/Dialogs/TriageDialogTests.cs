@@ -1,4 +1,5 @@
 using TriageBot.Cards;
+using TriageBot.Escalation;
 using TriageBot.Protocol.Builder;
 using TriageBot.Protocol.Schema;
 using static TriageBot.Tests.Dialogs.TriageBotFactory;
@@ -115,7 +116,7 @@ public sealed class TriageDialogTests
             .AssertReply(Says("couldn't find that", "Forgotten password", "[Talk to the helpdesk]"))
             .Send("the coffee machine is broken")
             .AssertReply(Says("couldn't find that"))
-            .AssertReply(Says("Contoso helpdesk (ext. 4357)"))
+            .AssertReply(Says("Hand this over to the helpdesk", "[Send to the helpdesk]"))
             .StartTestAsync();
     }
 
@@ -135,9 +136,75 @@ public sealed class TriageDialogTests
             .Send("Sign-in address not found")
             .AssertReply(Says("Which Office 365 plan"))
             .Send("talk to a human")
-            .AssertReply(Says("Contoso helpdesk"))
+            .AssertReply(Says("Hand this over to the helpdesk"))
+            .Send("cancel")
+            .AssertReply(Says("I've stopped"))
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task Escalation_FormSubmitted_CreatesOneTicketWithWhatWasCollected()
+    {
+        var storage = new MemoryStorage();
+        var (flow, adapter, _) = Create(storage: storage);
+        var formSubmit = adapter.MakeActivity();
+        var again = adapter.MakeActivity();
+        var fixCard = Press("Talk to the helpdesk", "Update DNS settings");
+
+        await flow
+            .Send("Server is temporarily unavailable")
+            .AssertReply(Says("Which Office 365 plan"))
             .Send("E")
-            .AssertReply(Says("couldn't find that"))
+            .AssertReply(Says("custom) domain"))
+            .Send("yes")
+            .AssertReply(Says("AD FS"))
+            .Send("no")
+            .AssertReply(fixCard.Capture).Send(fixCard.Submit)
+            .AssertReply(a =>
+            {
+                Says("Hand this over to the helpdesk", "[Send to the helpdesk]")(a);
+                var data = Button(a, "Send to the helpdesk");
+                var value = System.Text.Json.JsonSerializer.SerializeToElement(new
+                {
+                    triage = "form", flow = data.GetProperty("flow").GetString(),
+                    signInAddress = "ada@contoso.com", clientApp = "Skype for Business 2016", operatingSystem = "Windows 10",
+                    scope = "one", logsAvailable = "yes", anythingElse = "my password is hunter2, please hurry",
+                });
+                formSubmit.Value = value;
+                again.Value = value;
+            })
+            .Send(formSubmit)
+            .AssertReply(Says("ticket **TB-1001**"))
+            .Send(again)
+            .AssertReply(Says("no longer use"))
+            .StartTestAsync();
+
+        var store = new TicketStore(storage, new Outbox(storage, []), TimeProvider.System);
+        Assert.Single(await store.ListOpenAsync());
+        var ticket = await store.GetAsync("TB-1001");
+        Assert.NotNull(ticket);
+        Assert.Equal("server-is-temporarily-unavailable", ticket.Request.SymptomId);
+        Assert.Equal(3, ticket.Request.Answers.Count);
+        Assert.Contains(ticket.Request.Fixes, f => f.Outcome == CardActions.Helpdesk && f.Cause.Contains("Update DNS settings"));
+        Assert.Equal("ada@contoso.com", ticket.Request.Form.SignInAddress);
+        Assert.True(ticket.Request.Form.LogsAvailable);
+        Assert.DoesNotContain("hunter2", ticket.Request.Form.AnythingElse);
+        Assert.Equal("Server is temporarily unavailable", ticket.Request.Pasted);
+    }
+
+    [Fact]
+    public async Task Escalation_BadAddressThenTypedFallback_AsksAgainThenCreatesTheTicket()
+    {
+        var (flow, _, _) = Create();
+
+        await flow
+            .Send("talk to a human")
+            .AssertReply(Says("Hand this over to the helpdesk"))
+            .Send("I don't know my address")
+            .AssertReply(Says("Please enter the address you sign in with"))
+            .AssertReply(Says("Hand this over to the helpdesk"))
+            .Send("it's bob@contoso.com and Lync 2013 on Windows 7")
+            .AssertReply(Says("ticket **TB-1001**"))
             .StartTestAsync();
     }
 
