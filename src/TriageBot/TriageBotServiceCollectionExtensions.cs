@@ -43,8 +43,6 @@ public static class TriageBotServiceCollectionExtensions
         services.AddSingleton(sp => new ErrorMatcher(sp.GetRequiredService<Catalog>()));
 
         services.AddOptions<DialogsOptions>().Bind(configuration.GetSection("Dialogs")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<HelpdeskOptions>().Bind(configuration.GetSection("Helpdesk"));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<HelpdeskOptions>>().Value);
         services.AddSingleton(sp => FlowLoader.Load(DialogsPath(sp, contentRoot), sp.GetRequiredService<Catalog>()));
         services.AddSingleton(sp => BotTexts.Load(DialogsPath(sp, contentRoot)));
         services.AddSingleton<TriagePlanner>();

@@ -10,13 +10,6 @@ using TriageBot.Protocol.Schema;
 
 namespace TriageBot.Dialogs;
 
-/// <summary>Where to send people who want a human (section <c>Helpdesk</c>).</summary>
-public sealed class HelpdeskOptions
-{
-    /// <summary>How to reach the helpdesk, shown to users until the escalation hand-off exists.</summary>
-    public string Contact { get; set; } = "your IT helpdesk";
-}
-
 /// <summary>
 /// The triage conversation: recognise the paste, ask the questions the documents need, show the
 /// fix for each documented cause in turn, and take the outcome. Interruptions (help, cancel, start
@@ -43,15 +36,14 @@ public sealed partial class TriageDialog : ComponentDialog
     private readonly TriageCards _cards;
     private readonly BotTexts _texts;
     private readonly IStatePropertyAccessor<TriageState> _state;
-    private readonly HelpdeskOptions _helpdesk;
     private readonly TicketStore _tickets;
     private readonly ILogger _log;
 
     public TriageDialog(Catalog catalog, ErrorMatcher matcher, TriagePlanner planner, TriageCards cards, BotTexts texts,
-        ConversationState conversationState, HelpdeskOptions helpdesk, TicketStore tickets, ILogger<TriageDialog> log)
+        ConversationState conversationState, TicketStore tickets, ILogger<TriageDialog> log)
         : base(DialogId)
     {
-        (_catalog, _matcher, _planner, _cards, _texts, _helpdesk, _tickets, _log) = (catalog, matcher, planner, cards, texts, helpdesk, tickets, log);
+        (_catalog, _matcher, _planner, _cards, _texts, _tickets, _log) = (catalog, matcher, planner, cards, texts, tickets, log);
         _state = conversationState.CreateProperty<TriageState>("triage");
         AddDialog(new WaterfallDialog(Main, [RecogniseAsync, StartQuestionsAsync, StartCausesAsync]));
         AddDialog(new WaterfallDialog(Questions, [AskAsync, AnsweredAsync]));

@@ -33,10 +33,9 @@ internal static class TriageBotFactory
     {
         storage ??= new MemoryStorage();
         var conversationState = new ConversationState(storage);
-        var helpdesk = new HelpdeskOptions { Contact = "the Contoso helpdesk (ext. 4357)" };
         var tickets = new TicketStore(storage, new Outbox(storage, []), TimeProvider.System);
         var dialog = new TriageDialog(Catalog, LazyMatcher.Value, new TriagePlanner(Catalog, Flows), Cards, Texts,
-            conversationState, helpdesk, tickets, NullLogger<TriageDialog>.Instance);
+            conversationState, tickets, NullLogger<TriageDialog>.Instance);
         var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, NullLogger<TriageActivityHandler>.Instance);
         var adapter = new TestAdapter("conv-" + Guid.NewGuid().ToString("N")[..8], locale);
         return (new TestFlow(adapter, bot), adapter, bot);
