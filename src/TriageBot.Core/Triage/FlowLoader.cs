@@ -100,7 +100,8 @@ public static class FlowLoader
         return new FlowSet { Questions = questions, Flows = flows, Fallback = fallback };
     }
 
-    private static YamlMappingNode Read(string path)
+    /// <summary>Reads a dialogs/ YAML file whose top is a mapping; errors name the file and line.</summary>
+    public static YamlMappingNode Read(string path)
     {
         var file = Path.GetFileName(path);
         if (!File.Exists(path))

@@ -1,6 +1,5 @@
 using TriageBot.Core.Knowledge.Parsing;
 using TriageBot.Core.Triage;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace TriageBot.Dialogs;
@@ -35,7 +34,7 @@ public sealed class BotTexts
     public static BotTexts Load(string dialogsFolder)
     {
         var strings = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
-        var stringsRoot = Read(Path.Combine(dialogsFolder, "strings.yaml"));
+        var stringsRoot = FlowLoader.Read(Path.Combine(dialogsFolder, "strings.yaml"));
         if (stringsRoot.Children.TryGetValue(new YamlScalarNode("strings"), out var s) && s is YamlMappingNode map)
         {
             foreach (var (key, node) in map.Children)
@@ -57,7 +56,7 @@ public sealed class BotTexts
             }
         }
         var commands = new List<(BotCommand, string)>();
-        var commandsRoot = Read(Path.Combine(dialogsFolder, "commands.yaml"));
+        var commandsRoot = FlowLoader.Read(Path.Combine(dialogsFolder, "commands.yaml"));
         if (commandsRoot.Children.TryGetValue(new YamlScalarNode("commands"), out var c) && c is YamlMappingNode cmap)
         {
             foreach (var (key, node) in cmap.Children)
@@ -133,24 +132,5 @@ public sealed class BotTexts
             }
         }
         return false;
-    }
-
-    private static YamlMappingNode Read(string path)
-    {
-        var file = Path.GetFileName(path);
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(File.ReadAllText(path)));
-            return stream.Documents[0].RootNode as YamlMappingNode ?? throw new FlowException(file, 1, "expected a mapping");
-        }
-        catch (YamlException ex)
-        {
-            throw new FlowException(file, (int)ex.Start.Line, ex.Message);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new FlowException(file, 0, $"not found: {path}");
-        }
     }
 }
