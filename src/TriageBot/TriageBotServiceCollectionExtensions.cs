@@ -49,6 +49,7 @@ public static class TriageBotServiceCollectionExtensions
         services.AddSingleton<TriageCards>();
         services.AddSingleton<TriageDialog>();
         services.AddEscalation(configuration);
+        services.AddSingleton<HelpdeskTurns>();
         services.AddSingleton<IBot, TriageActivityHandler>();
         return services;
     }

@@ -21,6 +21,12 @@ public interface IConnectorClient
 
     /// <summary><c>POST v3/conversations</c>: start a conversation (proactive).</summary>
     Task<ConversationResourceResponse> CreateConversationAsync(string serviceUrl, ConversationParameters parameters, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>GET v3/conversations/{conversationId}/members/{memberId}</c>: one member of a conversation (in Teams,
+    /// pass the team id to ask about the team). Null when the connector answers 404: not a member.
+    /// </summary>
+    Task<ChannelAccount?> GetConversationMemberAsync(string serviceUrl, string conversationId, string memberId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -59,6 +65,20 @@ public sealed class ConnectorClient(HttpClient httpClient, IAccessTokenProvider 
     {
         ArgumentNullException.ThrowIfNull(parameters);
         return SendAsync<ConversationResourceResponse>(HttpMethod.Post, serviceUrl, "v3/conversations", parameters, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<ChannelAccount?> GetConversationMemberAsync(string serviceUrl, string conversationId, string memberId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var member = await SendAsync<ChannelAccount>(HttpMethod.Get, serviceUrl, $"v3/conversations/{Escape(conversationId)}/members/{Escape(memberId)}", null, cancellationToken).ConfigureAwait(false);
+            return member.Id is null ? null : member;
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <summary>Joins a serviceUrl and a relative path with exactly one '/'.</summary>

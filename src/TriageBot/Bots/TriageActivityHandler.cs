@@ -14,6 +14,7 @@ internal sealed class TriageActivityHandler(
     BotTexts texts,
     IStorage storage,
     ConversationState conversationState,
+    HelpdeskTurns helpdesk,
     ILogger<TriageActivityHandler> log) : ActivityHandler
 {
     private readonly DialogSet _dialogs = new DialogSet(conversationState.CreateProperty<DialogState>("dialogState")).Add(triage);
@@ -26,6 +27,24 @@ internal sealed class TriageActivityHandler(
 
     protected override async Task OnMessageActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
+        var activity = turnContext.Activity;
+
+        // The ticket card's buttons (Action.Submit fallback) and the answer to a helpdesk question come from
+        // cards outside any triage, so they are handled before it.
+        if (activity.Value is { ValueKind: System.Text.Json.JsonValueKind.Object } value)
+        {
+            if (value.TryGetProperty(Cards.TicketVerbs.SubmitKey, out _))
+            {
+                await helpdesk.OnSubmitAsync(turnContext, value, cancellationToken);
+                return;
+            }
+            if (value.TryGetProperty(Cards.TicketVerbs.ReplyKey, out _))
+            {
+                await helpdesk.OnAnswerAsync(turnContext, value, cancellationToken);
+                return;
+            }
+        }
+
         var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken);
         if (dc.ActiveDialog is not null)
         {
@@ -33,9 +52,15 @@ internal sealed class TriageActivityHandler(
             return;
         }
 
-        var activity = turnContext.Activity;
         var text = activity.RemoveRecipientMention()?.Trim();
         var locale = TriageDialog.ChooseLocale(Core.Matching.LanguageGuess.Guess(text ?? ""), activity.Locale);
+        if (activity.Value is null && !string.IsNullOrEmpty(text) && texts.CommandOf(text) == BotCommand.None
+            && await helpdesk.IsAwaitedAnswerAsync(turnContext, cancellationToken))
+        {
+            // The helpdesk asked this user a question: a typed message is the answer.
+            await helpdesk.OnAnswerAsync(turnContext, null, cancellationToken);
+            return;
+        }
         if (activity.Value is not null && string.IsNullOrEmpty(text))
         {
             // A card button with no triage behind it (an old card, or a forged submit).
@@ -65,6 +90,34 @@ internal sealed class TriageActivityHandler(
         await dc.BeginDialogAsync(TriageDialog.DialogId, text, cancellationToken);
     }
 
+    protected override async Task<InvokeResponse> OnInvokeActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var activity = turnContext.Activity;
+        if (activity.Name == HelpdeskTurns.ExecuteInvokeName)
+        {
+            // Universal Actions: value = { action: { type: "Action.Execute", verb, data }, trigger }.
+            var action = activity.Value is { ValueKind: System.Text.Json.JsonValueKind.Object } v && v.TryGetProperty("action", out var a) ? a : default;
+            var verb = HelpdeskTurns.Str(action, "verb");
+            if (HelpdeskTurns.IsTicketVerb(verb))
+            {
+                var data = action.TryGetProperty("data", out var d) ? d : default;
+                return await helpdesk.OnExecuteAsync(turnContext, verb!, data, cancellationToken);
+            }
+            log.LogInformation("adaptiveCard/action with unknown verb {Verb}", verb);
+            return new InvokeResponse
+            {
+                Status = 200,
+                Body = new AdaptiveCardInvokeResponse
+                {
+                    StatusCode = 400,
+                    Type = "application/vnd.microsoft.error",
+                    Value = new { code = "BadRequest", message = texts.Get("helpdesk-unknown-action", "en-us") },
+                },
+            };
+        }
+        return await base.OnInvokeActivityAsync(turnContext, cancellationToken);
+    }
+
     protected override async Task OnConversationUpdateActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         // The bot itself in membersAdded means it was just installed: welcome the conversation once.
@@ -78,13 +131,20 @@ internal sealed class TriageActivityHandler(
     protected override async Task OnInstallationUpdateAddAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         var reference = turnContext.Activity.GetConversationReference();
-        await storage.WriteAsync(new Dictionary<string, object> { [$"references/{reference.Conversation?.Id}"] = reference }, cancellationToken);
+        var changes = new Dictionary<string, object> { [$"references/{reference.Conversation?.Id}"] = reference };
+        if (turnContext.Activity.TeamsGetTeamInfo()?.Id is { Length: > 0 } teamId && reference.Conversation?.Id is { Length: > 0 } channelId)
+        {
+            // Which team a channel is in: its members are the helpdesk agents when it is the helpdesk channel.
+            changes[Escalation.InstalledTeam.Key(channelId)] = new Escalation.InstalledTeam { TeamId = teamId };
+        }
+        await storage.WriteAsync(changes, cancellationToken);
         log.LogInformation("Installed in conversation {ConversationId} ({Type})", reference.Conversation?.Id, turnContext.Activity.Conversation?.ConversationType);
     }
 
     protected override async Task OnInstallationUpdateRemoveAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
-        await storage.DeleteAsync([$"references/{turnContext.Activity.Conversation?.Id}"], cancellationToken);
+        var conversationId = turnContext.Activity.Conversation?.Id;
+        await storage.DeleteAsync([$"references/{conversationId}", Escalation.InstalledTeam.Key(conversationId ?? "")], cancellationToken);
     }
 
     private static Task SendAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken)

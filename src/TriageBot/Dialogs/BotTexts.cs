@@ -87,6 +87,9 @@ public sealed class BotTexts
         return text;
     }
 
+    /// <summary>Whether dialogs/strings.yaml has a text <paramref name="id"/>.</summary>
+    public bool Has(string id) => _strings.ContainsKey(id);
+
     /// <summary>Which command a message is: the whole message, or a phrase of two or more words inside it.</summary>
     public BotCommand CommandOf(string? text)
     {

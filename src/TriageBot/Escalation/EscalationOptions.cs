@@ -14,7 +14,22 @@ public sealed class EscalationOptions
     /// </summary>
     public string? HelpdeskServiceUrl { get; set; }
 
-    /// <summary>Receives every new ticket as JSON (POST); empty: no webhook.</summary>
+    /// <summary>
+    /// The team whose members are helpdesk agents (in Teams the General channel's id is the team id); empty: the
+    /// team of the activity, else <see cref="HelpdeskChannelId"/>.
+    /// </summary>
+    public string? HelpdeskTeamId { get; set; }
+
+    /// <summary>Entra object ids of people who are agents whatever team they are in.</summary>
+    public List<string> AgentAadObjectIds { get; set; } = [];
+
+    /// <summary>How long a membership answer from Teams is trusted before it is asked again.</summary>
+    public TimeSpan AgentCheckCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The language of the helpdesk's ticket cards (en-us, de-de, zh-cn, zh-tw).</summary>
+    public string HelpdeskLocale { get; set; } = "en-us";
+
+    /// <summary>Receives every new ticket, and the ticket again after each change, as JSON (POST); empty: no webhook.</summary>
     public string? WebhookUrl { get; set; }
 
     /// <summary>How often the dispatcher looks for due deliveries.</summary>

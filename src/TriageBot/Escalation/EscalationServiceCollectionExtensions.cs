@@ -22,18 +22,23 @@ public static class EscalationServiceCollectionExtensions
             .Validate(o => IsEmptyOrHttpUrl(o.WebhookUrl), "Escalation:WebhookUrl must be an absolute http(s) URL.")
             .Validate(o => o.DispatchInterval > TimeSpan.Zero && o.RetryBaseDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryBaseDelay,
                 "Escalation:DispatchInterval and RetryBaseDelay must be positive, RetryMaxDelay at least RetryBaseDelay.")
+            .Validate(o => Dialogs.BotTexts.Languages.Contains(o.HelpdeskLocale), "Escalation:HelpdeskLocale must be one of en-us, de-de, zh-cn, zh-tw.")
+            .Validate(o => o.AgentCheckCacheDuration >= TimeSpan.Zero, "Escalation:AgentCheckCacheDuration must not be negative.")
             .Validate(o => o.LeaseDuration > 2 * o.DispatchInterval, "Escalation:LeaseDuration must be more than twice the DispatchInterval, or the lease lapses between rounds.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // Which destinations exist is decided here, from the configuration the host starts with: each new
         // ticket gets one outbox item per destination.
-        var channels = new List<string>();
+        // The user hears of every change in their chat; the helpdesk thread of the user's answers.
+        var channels = new List<string> { Outbox.RequesterChannel };
+        services.AddSingleton<IDeliveryChannel, RequesterDelivery>();
         if (!string.IsNullOrWhiteSpace(section[nameof(EscalationOptions.HelpdeskChannelId)]))
         {
             channels.Add(ChannelCardDelivery.ChannelName);
-            services.TryAddSingleton<ITicketCardRenderer, FactsTicketCardRenderer>();
+            channels.Add(Outbox.ThreadChannel);
             services.AddSingleton<IDeliveryChannel, ChannelCardDelivery>();
+            services.AddSingleton<IDeliveryChannel, ThreadDelivery>();
         }
 
         if (!string.IsNullOrWhiteSpace(section[nameof(EscalationOptions.WebhookUrl)]))
@@ -49,6 +54,10 @@ public static class EscalationServiceCollectionExtensions
 
         services.AddSingleton(sp => new Outbox(sp.GetRequiredService<IStorage>(), channels));
         services.AddSingleton<TicketStore>();
+        services.AddSingleton<HelpdeskAgents>();
+        services.AddSingleton<TicketActions>();
+        services.TryAddSingleton<Cards.HelpdeskCards>();
+        services.TryAddSingleton<ITicketCardRenderer>(sp => sp.GetRequiredService<Cards.HelpdeskCards>());
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return services;

@@ -12,4 +12,10 @@ public interface IDeliveryChannel
 
     /// <summary>Delivers the ticket as stored; throws on failure (the outbox retries later).</summary>
     Task DeliverAsync(Ticket ticket, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Delivers what <paramref name="item"/> is about: the ticket as stored, or for a delivery caused by a change,
+    /// the event <see cref="OutboxItem.EventIndex"/> of its history. By default the whole ticket, as stored.
+    /// </summary>
+    Task DeliverAsync(Ticket ticket, OutboxItem item, CancellationToken cancellationToken) => DeliverAsync(ticket, cancellationToken);
 }

@@ -13,6 +13,12 @@ public sealed class OutboxItem : IStoreItem
     /// <summary>The <see cref="IDeliveryChannel.Name"/> that delivers it.</summary>
     public string Channel { get; set; } = "";
 
+    /// <summary>
+    /// For a delivery caused by a change, the index in <see cref="Ticket.History"/> of the event it is about;
+    /// null for the delivery of a new ticket.
+    /// </summary>
+    public int? EventIndex { get; set; }
+
     public int Attempts { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -35,9 +41,23 @@ public sealed class OutboxItem : IStoreItem
 /// <param name="channels">The <see cref="IDeliveryChannel.Name"/>s each new ticket is delivered to.</param>
 public sealed class Outbox(IStorage storage, IEnumerable<string> channels)
 {
+    /// <summary>Tells the user who asked for help about what the helpdesk did (assigned, asked, resolved).</summary>
+    public const string RequesterChannel = "requester";
+
+    /// <summary>Relays the user's answers to the ticket's thread in the helpdesk channel.</summary>
+    public const string ThreadChannel = "thread";
+
+    // The user and the ticket's thread hear of single events; the others (the channel card, the
+    // webhook) get the whole ticket, on creation and after every change.
+    private static readonly Dictionary<string, TicketEventKind[]> EventChannels = new(StringComparer.Ordinal)
+    {
+        [RequesterChannel] = [TicketEventKind.Assigned, TicketEventKind.AskedUser, TicketEventKind.Resolved],
+        [ThreadChannel] = [TicketEventKind.UserAnswered],
+    };
+
     private readonly string[] _channels = channels.ToArray();
 
-    /// <summary>The channels each new ticket is delivered to.</summary>
+    /// <summary>The channels deliveries go to.</summary>
     public IReadOnlyList<string> Channels => _channels;
 
     /// <summary>The pending (not yet delivered) items, oldest first.</summary>
@@ -91,27 +111,47 @@ public sealed class Outbox(IStorage storage, IEnumerable<string> channels)
         }
     }
 
-    /// <summary>Adds one item per channel for a new ticket to <paramref name="changes"/>, and their ids to <paramref name="pending"/>.</summary>
+    /// <summary>Adds one item per ticket channel for a new ticket to <paramref name="changes"/>, and their ids to <paramref name="pending"/>.</summary>
     internal void AddDeliveries(IDictionary<string, object> changes, IdList pending, string ticketId, DateTimeOffset now)
     {
+        foreach (var channel in _channels.Where(c => !EventChannels.ContainsKey(c)))
+        {
+            Add(changes, pending, new OutboxItem { Id = $"{ticketId}/{channel}", TicketId = ticketId, Channel = channel }, now);
+        }
+    }
+
+    /// <summary>
+    /// Adds the deliveries a change of <paramref name="ticket"/> causes (its history from <paramref name="firstNewEvent"/>
+    /// on is new): the ticket channels once for the change, the event channels once per event they carry.
+    /// </summary>
+    internal void AddChangeDeliveries(IDictionary<string, object> changes, IdList pending, Ticket ticket, int firstNewEvent, DateTimeOffset now)
+    {
+        var last = ticket.History.Count - 1;
         foreach (var channel in _channels)
         {
-            var item = new OutboxItem
+            if (!EventChannels.TryGetValue(channel, out var kinds))
             {
-                Id = $"{ticketId}/{channel}",
-                TicketId = ticketId,
-                Channel = channel,
-                CreatedAt = now,
-                NextAttemptAt = now,
-                ETag = StoredItems.IfAbsent,
-            };
-            changes[StoredItems.Delivery(item.Id)] = item;
-            pending.Ids.Add(item.Id);
-        }
+                Add(changes, pending, new OutboxItem { Id = $"{ticket.Id}/{channel}/{last}", TicketId = ticket.Id, Channel = channel, EventIndex = last }, now);
+                continue;
+            }
 
-        if (_channels.Length > 0)
-        {
-            changes[StoredItems.PendingDeliveries] = pending;
+            for (var i = firstNewEvent; i <= last; i++)
+            {
+                if (kinds.Contains(ticket.History[i].Kind))
+                {
+                    Add(changes, pending, new OutboxItem { Id = $"{ticket.Id}/{channel}/{i}", TicketId = ticket.Id, Channel = channel, EventIndex = i }, now);
+                }
+            }
         }
+    }
+
+    private static void Add(IDictionary<string, object> changes, IdList pending, OutboxItem item, DateTimeOffset now)
+    {
+        item.CreatedAt = now;
+        item.NextAttemptAt = now;
+        item.ETag = StoredItems.IfAbsent;
+        changes[StoredItems.Delivery(item.Id)] = item;
+        pending.Ids.Add(item.Id);
+        changes[StoredItems.PendingDeliveries] = pending;
     }
 }

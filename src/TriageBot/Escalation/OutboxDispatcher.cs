@@ -146,7 +146,7 @@ internal sealed class OutboxDispatcher : BackgroundService
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, leaseTimeout.Token);
         try
         {
-            await channel.DeliverAsync(ticket, attempt.Token).ConfigureAwait(false);
+            await channel.DeliverAsync(ticket, item, attempt.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

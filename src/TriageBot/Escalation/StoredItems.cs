@@ -30,6 +30,9 @@ internal static class StoredItems
 
     public static string Delivery(string id) => $"escalation/deliveries/{id}";
 
+    /// <summary>The question the helpdesk asked in a user's conversation that waits for a typed answer.</summary>
+    public static string Awaiting(string conversationId) => $"escalation/awaiting/{conversationId}";
+
     /// <summary>Reads one item of <paramref name="items"/> as <typeparamref name="T"/>; null when absent.</summary>
     public static T? Get<T>(IDictionary<string, object> items, string key)
         where T : class =>
@@ -99,4 +102,13 @@ internal sealed class DispatcherLease : IStoreItem
     public DateTimeOffset Until { get; set; }
 
     public string? ETag { get; set; }
+}
+
+/// <summary>A helpdesk question waiting for the user's answer in their conversation; empty when none.</summary>
+internal sealed class AwaitingAnswer : IStoreItem
+{
+    public string TicketId { get; set; } = "";
+
+    /// <summary>Written unconditionally: the latest question asked in the conversation is the one answered.</summary>
+    public string? ETag { get; set; } = "*";
 }

@@ -129,6 +129,11 @@ public sealed class Ticket : IStoreItem
     [JsonIgnore]
     public bool IsOpen => Status != TicketStatus.Resolved;
 
+    /// <summary>The helpdesk's last question to the user when the user has not answered it yet; else null.</summary>
+    [JsonIgnore]
+    public TicketEvent? PendingQuestion =>
+        History.LastOrDefault(e => e.Kind is TicketEventKind.AskedUser or TicketEventKind.UserAnswered) is { Kind: TicketEventKind.AskedUser } asked ? asked : null;
+
     // Transitions for TicketStore.UpdateAsync; each keeps status, assignee and history together.
     public void Assign(TicketPerson agent, DateTimeOffset at)
     {

@@ -66,6 +66,9 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
         });
     }
 
+    /// <summary>The time on the store's clock, for the events of a change.</summary>
+    public DateTimeOffset Now => timeProvider.GetUtcNow();
+
     /// <summary>The ticket, or null when there is none with that id.</summary>
     public async Task<Ticket?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -77,7 +80,10 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
     /// <summary>
     /// Applies <paramref name="mutate"/> to the stored ticket and saves it; on a conflicting write the
     /// ticket is read again and <paramref name="mutate"/> runs again, so it must only change the ticket.
-    /// Returns the saved ticket, or null when there is none with that id.
+    /// The events it adds to the history are delivered through the outbox, in the same write (the user
+    /// hears of an assignment, a question, the resolution; the helpdesk thread of the user's answers; the
+    /// channel card and the webhook get the changed ticket). Returns the saved ticket, or null when there
+    /// is none with that id.
     /// </summary>
     public Task<Ticket?> UpdateAsync(string id, Action<Ticket> mutate, CancellationToken cancellationToken = default)
     {
@@ -86,15 +92,21 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
         var key = StoredItems.Ticket(id);
         return StoredItems.RetryOnConflictAsync(async () =>
         {
-            var read = await storage.ReadAsync([key, StoredItems.OpenTickets], cancellationToken).ConfigureAwait(false);
+            var read = await storage.ReadAsync([key, StoredItems.OpenTickets, StoredItems.PendingDeliveries], cancellationToken).ConfigureAwait(false);
             if (StoredItems.Get<Ticket>(read, key) is not { } ticket)
             {
                 return null;
             }
 
+            var conversationId = ticket.Request.Requester.Conversation?.Conversation?.Id;
+            var awaitingKey = string.IsNullOrEmpty(conversationId) ? null : StoredItems.Awaiting(conversationId);
+            var awaiting = awaitingKey is null ? null : StoredItems.Get<AwaitingAnswer>(await storage.ReadAsync([awaitingKey], cancellationToken).ConfigureAwait(false), awaitingKey);
+
             var wasOpen = ticket.IsOpen;
+            var firstNewEvent = ticket.History.Count;
             mutate(ticket);
-            ticket.UpdatedAt = timeProvider.GetUtcNow();
+            var now = timeProvider.GetUtcNow();
+            ticket.UpdatedAt = now;
             Redact(ticket);
             var changes = new Dictionary<string, object> { [key] = ticket };
             if (wasOpen != ticket.IsOpen)
@@ -103,15 +115,49 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
                 open.Ids.Remove(id);
                 if (ticket.IsOpen)
                 {
-                    open.Ids.Add(id);
+                    open.Ids.Insert(0, id);
                 }
 
                 changes[StoredItems.OpenTickets] = open;
             }
 
+            if (ticket.History.Count > firstNewEvent)
+            {
+                outbox.AddChangeDeliveries(changes, StoredItems.GetOrNew<IdList>(read, StoredItems.PendingDeliveries), ticket, firstNewEvent, now);
+                // A question waits for the user's typed answer in their chat until they answer or the ticket is
+                // resolved; another ticket's question in the same chat is left alone.
+                if (awaitingKey is not null)
+                {
+                    if (ticket.IsOpen && ticket.PendingQuestion is not null)
+                    {
+                        changes[awaitingKey] = new AwaitingAnswer { TicketId = ticket.Id };
+                    }
+                    else if (awaiting?.TicketId == ticket.Id)
+                    {
+                        changes[awaitingKey] = new AwaitingAnswer { TicketId = "" };
+                    }
+                }
+            }
+
             await storage.WriteAsync(changes, cancellationToken).ConfigureAwait(false);
             return (Ticket?)ticket;
         });
+    }
+
+    /// <summary>
+    /// The open ticket whose helpdesk question waits for an answer in conversation <paramref name="conversationId"/>,
+    /// or null when none does.
+    /// </summary>
+    public async Task<Ticket?> FindAwaitingAnswerAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(conversationId);
+        var key = StoredItems.Awaiting(conversationId);
+        if (StoredItems.Get<AwaitingAnswer>(await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false), key) is not { TicketId.Length: > 0 } awaiting)
+        {
+            return null;
+        }
+
+        return await GetAsync(awaiting.TicketId, cancellationToken).ConfigureAwait(false) is { IsOpen: true, PendingQuestion: not null } ticket ? ticket : null;
     }
 
     /// <summary>The tickets not resolved yet, newest first.</summary>

@@ -29,14 +29,25 @@ internal static class TriageBotFactory
 
     public static TriageCards Cards => new(Catalog, Texts);
 
-    public static (TestFlow Flow, TestAdapter Adapter, IBot Bot) Create(string locale = "en-US", IStorage? storage = null)
+    public static (TestFlow Flow, TestAdapter Adapter, IBot Bot) Create(string locale = "en-US", IStorage? storage = null) =>
+        Create(locale, storage, connector: null, options: null);
+
+    /// <summary>
+    /// The bot with the helpdesk side too: <paramref name="connector"/> answers the agent checks (team membership),
+    /// <paramref name="options"/> names the helpdesk. The outbox has the requester and thread channels.
+    /// </summary>
+    public static (TestFlow Flow, TestAdapter Adapter, IBot Bot) Create(string locale, IStorage? storage, Protocol.Connector.IConnectorClient? connector, EscalationOptions? options, TimeProvider? time = null)
     {
         storage ??= new MemoryStorage();
+        time ??= TimeProvider.System;
+        var escalation = Microsoft.Extensions.Options.Options.Create(options ?? new EscalationOptions());
         var conversationState = new ConversationState(storage);
-        var tickets = new TicketStore(storage, new Outbox(storage, []), TimeProvider.System);
+        var tickets = new TicketStore(storage, new Outbox(storage, options is null ? [] : [Outbox.RequesterChannel, ChannelCardDelivery.ChannelName, Outbox.ThreadChannel]), time);
         var dialog = new TriageDialog(Catalog, LazyMatcher.Value, new TriagePlanner(Catalog, Flows), Cards, Texts,
             conversationState, tickets, NullLogger<TriageDialog>.Instance);
-        var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, NullLogger<TriageActivityHandler>.Instance);
+        var agents = new HelpdeskAgents(connector ?? new Moq.Mock<Protocol.Connector.IConnectorClient>(Moq.MockBehavior.Strict).Object, storage, escalation, time, NullLogger<HelpdeskAgents>.Instance);
+        var helpdesk = new HelpdeskTurns(new TicketActions(tickets, agents), tickets, new HelpdeskCards(Texts, escalation), Texts, escalation, NullLogger<HelpdeskTurns>.Instance);
+        var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, helpdesk, NullLogger<TriageActivityHandler>.Instance);
         var adapter = new TestAdapter("conv-" + Guid.NewGuid().ToString("N")[..8], locale);
         return (new TestFlow(adapter, bot), adapter, bot);
     }

@@ -20,19 +20,20 @@ public class EscalationServiceCollectionExtensionsTests
             ["Escalation:WebhookUrl"] = "https://tickets.example.com/hook",
         });
 
-        Assert.Equal(["channel", "webhook"], services.GetRequiredService<Outbox>().Channels);
-        Assert.Equal(["channel", "webhook"], services.GetServices<IDeliveryChannel>().Select(c => c.Name));
+        Assert.Equal(["requester", "channel", "thread", "webhook"], services.GetRequiredService<Outbox>().Channels);
+        Assert.Equal(["requester", "channel", "thread", "webhook"], services.GetServices<IDeliveryChannel>().Select(c => c.Name));
+        Assert.IsType<TriageBot.Cards.HelpdeskCards>(services.GetRequiredService<ITicketCardRenderer>());
         Assert.Contains(services.GetServices<IHostedService>(), s => s is OutboxDispatcher);
         Assert.NotNull(services.GetRequiredService<TicketStore>());
     }
 
     [Fact]
-    public void AddEscalation_NothingConfigured_StoresTicketsOnly()
+    public void AddEscalation_NothingConfigured_StoresTicketsAndTellsTheUserOnly()
     {
         using var services = Build(new() { ["Escalation:HelpdeskChannelId"] = "", ["Escalation:WebhookUrl"] = "" });
 
-        Assert.Empty(services.GetRequiredService<Outbox>().Channels);
-        Assert.Empty(services.GetServices<IDeliveryChannel>());
+        Assert.Equal(["requester"], services.GetRequiredService<Outbox>().Channels);
+        Assert.Equal(["requester"], services.GetServices<IDeliveryChannel>().Select(c => c.Name));
         Assert.Equal(TimeSpan.FromSeconds(2), services.GetRequiredService<IOptions<EscalationOptions>>().Value.DispatchInterval);
     }
 
@@ -40,6 +41,7 @@ public class EscalationServiceCollectionExtensionsTests
     [InlineData("Escalation:WebhookUrl", "not a url")]
     [InlineData("Escalation:HelpdeskServiceUrl", "ftp://example.com/")]
     [InlineData("Escalation:LeaseDuration", "00:00:01")]
+    [InlineData("Escalation:HelpdeskLocale", "fr-fr")]
     public void AddEscalation_InvalidSetting_FailsValidation(string key, string value)
     {
         using var services = Build(new() { [key] = value });
@@ -56,6 +58,7 @@ public class EscalationServiceCollectionExtensionsTests
             .AddLogging()
             .AddSingleton<IStorage, MemoryStorage>()
             .AddSingleton(Mock.Of<IConnectorClient>())
+            .AddSingleton(TriageBot.Dialogs.BotTexts.Load(TriageBot.Testing.RepositoryPaths.Dialogs))
             .AddEscalation(configuration);
         return services.BuildServiceProvider();
     }
