@@ -64,17 +64,11 @@ class Glyph:
     def scaled(self, v):
         return v * self.size
 
-    def in_bubble(self, x, y, grow=0.0):
+    def in_bubble(self, x, y):
         cx, cy, hw, hh, r = (self.scaled(v) for v in self.bubble)
-        if rounded_rect_sdf(x, y, cx, cy, hw + grow, hh + grow, r + grow) <= 0:
+        if rounded_rect_sdf(x, y, cx, cy, hw, hh, r) <= 0:
             return True
-        tail = [(self.scaled(px), self.scaled(py)) for px, py in self.tail]
-        if grow == 0.0:
-            return in_triangle(x, y, *tail)
-        # A grown tail: inside the triangle or within `grow` of its two outer edges.
-        return in_triangle(x, y, *tail) or min(
-            segment_distance(x, y, tail[0], tail[1]), segment_distance(x, y, tail[1], tail[2])
-        ) <= grow
+        return in_triangle(x, y, *[(self.scaled(px), self.scaled(py)) for px, py in self.tail])
 
     def on_check(self, x, y):
         points = [(self.scaled(px), self.scaled(py)) for px, py in self.check]
