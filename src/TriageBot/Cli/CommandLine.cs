@@ -2,23 +2,29 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TriageBot.Core.Knowledge;
 using TriageBot.Core.Matching;
+using TriageBot.TeamsApp;
 
 namespace TriageBot.Cli;
 
-/// <summary>The command-line verbs of the host: <c>match</c> and <c>catalog</c>.</summary>
+/// <summary>The command-line verbs of the host: <c>match</c>, <c>catalog</c> and <c>package</c>.</summary>
 public static class CommandLine
 {
-    public static readonly string[] Verbs = ["match", "catalog", "help", "--help", "-h"];
+    public static readonly string[] Verbs = ["match", "catalog", "package", "help", "--help", "-h"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
-    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, string? knowledgePath = null)
+    /// <param name="configuration">For <c>package</c>; by default appsettings.json and environment variables, as the bot reads them.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr, string? knowledgePath = null, IConfiguration? configuration = null)
     {
         var verb = args[0].ToLowerInvariant();
         if (verb is "help" or "--help" or "-h")
         {
             await stdout.WriteLineAsync(Usage);
             return 0;
+        }
+        if (verb == "package")
+        {
+            return await PackageAsync(args[1..], configuration ?? HostConfiguration(), stdout, stderr);
         }
         Catalog catalog;
         try
@@ -48,7 +54,74 @@ public static class CommandLine
           dotnet run --project src/TriageBot -- match "text"      rank the documented errors for a pasted text
           dotnet run --project src/TriageBot -- match --jsonl     read {"id","text"} lines on stdin, write one result line each
           dotnet run --project src/TriageBot -- catalog           list the symptoms built from knowledge/
+          dotnet run --project src/TriageBot -- package [--out triagebot.zip] [--manifest-dir manifest]
+                                                                  write the Teams app package: manifest.json and icons from
+                                                                  manifest/, with the app and bot id from MicrosoftAppId and
+                                                                  the developer URLs from TeamsApp:* (appsettings.json or
+                                                                  environment variables, e.g. MicrosoftAppId=<guid>)
         """;
+
+    private static async Task<int> PackageAsync(string[] args, IConfiguration configuration, TextWriter stdout, TextWriter stderr)
+    {
+        var output = "triagebot.zip";
+        string? manifestDirectory = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--out" or "--manifest-dir" && i + 1 < args.Length)
+            {
+                if (args[i] == "--out")
+                {
+                    output = args[++i];
+                }
+                else
+                {
+                    manifestDirectory = args[++i];
+                }
+                continue;
+            }
+            await stderr.WriteLineAsync($"error: unknown argument '{args[i]}': usage: package [--out triagebot.zip] [--manifest-dir manifest]");
+            return 1;
+        }
+        // Relative paths are taken from the clone's root: `dotnet run --project src/TriageBot` runs
+        // in src/TriageBot, but the person typed the command at the root.
+        var baseDirectory = KnowledgeLocator.CloneRoot() ?? Directory.GetCurrentDirectory();
+        output = KnowledgeLocator.Resolve(output, baseDirectory);
+        manifestDirectory = manifestDirectory is null
+            ? KnowledgeLocator.Resolve("manifest", KnowledgeLocator.ContentRoot())
+            : KnowledgeLocator.Resolve(manifestDirectory, baseDirectory);
+
+        TeamsAppPackage package;
+        try
+        {
+            package = TeamsAppPackage.Build(manifestDirectory, configuration["MicrosoftAppId"], configuration.GetSection("TeamsApp").Get<TeamsAppOptions>() ?? new TeamsAppOptions());
+        }
+        catch (TeamsAppPackageException ex)
+        {
+            await stderr.WriteLineAsync($"error: {ex.Message}");
+            await stderr.WriteLineAsync("no package written.");
+            return 1;
+        }
+        foreach (var warning in package.Warnings)
+        {
+            await stderr.WriteLineAsync($"warning: {warning}");
+        }
+        package.WriteZip(output);
+        await stdout.WriteLineAsync($"wrote {output}: {string.Join(", ", package.Files.Select(f => f.Name))}");
+        await stdout.WriteLineAsync("upload it in Teams (Apps > Manage your apps > Upload an app) or in the Teams admin center; see README \"Install in Teams\".");
+        return 0;
+    }
+
+    /// <summary>The configuration the bot itself starts with: appsettings.json (and the environment's file) under the environment variables.</summary>
+    private static IConfiguration HostConfiguration()
+    {
+        var root = KnowledgeLocator.ContentRoot();
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+        return new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(root, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(root, $"appsettings.{environment}.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+    }
 
     private static async Task<int> MatchAsync(string[] args, ErrorMatcher matcher, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {

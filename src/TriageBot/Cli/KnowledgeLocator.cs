@@ -6,7 +6,10 @@ namespace TriageBot.Cli;
 /// </summary>
 public static class KnowledgeLocator
 {
-    public static string ContentRoot()
+    public static string ContentRoot() => CloneRoot() ?? AppContext.BaseDirectory;
+
+    /// <summary>The clone's root folder at or above the current directory, or null outside a clone.</summary>
+    public static string? CloneRoot()
     {
         // `dotnet run` starts a web project in its project folder (src/TriageBot), so look upwards
         // for the clone's root before falling back to the copies beside the program.
@@ -17,7 +20,7 @@ public static class KnowledgeLocator
                 return dir.FullName;
             }
         }
-        return AppContext.BaseDirectory;
+        return null;
     }
 
     public static string Resolve(string path, string contentRoot) =>
