@@ -233,13 +233,18 @@ public sealed partial class PlaygroundHarness : IAsyncDisposable
     /// adaptiveCard/action (needs <paramref name="replyToId"/> = an existing message id), message/submitAction and
     /// composeExtension/query|queryLink|anonymousQueryLink|fetchTask|submitAction; anything else is a 400.
     /// </summary>
-    public async Task<InvokeResult> InvokeAsync(string name, object? value, string conversationId, string? replyToId = null, CancellationToken cancellationToken = default)
+    public async Task<InvokeResult> InvokeAsync(string name, object? value, string conversationId, string? replyToId = null, CancellationToken cancellationToken = default) =>
+        await InvokeAsync(name, value, conversationId, replyToId, fromId: null, cancellationToken);
+
+    /// <summary>As <see cref="InvokeAsync(string, object?, string, string?, CancellationToken)"/>, sent by user
+    /// <paramref name="fromId"/> (a member of the conversation; the current user when null).</summary>
+    public async Task<InvokeResult> InvokeAsync(string name, object? value, string conversationId, string? replyToId, string? fromId, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject
         {
             ["name"] = name,
             ["value"] = JsonSerializer.SerializeToNode(value ?? new { }, Json),
-            ["from"] = new JsonObject { ["id"] = Config.CurrentUser.Id },
+            ["from"] = new JsonObject { ["id"] = fromId ?? Config.CurrentUser.Id },
             ["conversation"] = new JsonObject { ["id"] = conversationId },
         };
         if (replyToId is not null)

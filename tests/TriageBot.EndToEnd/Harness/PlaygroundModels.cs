@@ -98,10 +98,29 @@ public sealed record BotActivity(int Sequence, JsonElement Activity, int StatusC
 
     public JsonElement? Attachments => Activity.Find("attachments");
 
-    internal static BotActivity? From(PlaygroundLogEntry entry) =>
-        entry is { Direction: PlaygroundLogDirection.FromBot, Request: { ValueKind: JsonValueKind.Object } request } && request.Str("type") is not null
-            ? new BotActivity(entry.Sequence, request, entry.StatusCode ?? 0, entry.ResponseBody?.Str("id"))
-            : null;
+    internal static BotActivity? From(PlaygroundLogEntry entry)
+    {
+        if (entry is not { Direction: PlaygroundLogDirection.FromBot, Request: { ValueKind: JsonValueKind.Object } request })
+        {
+            return null;
+        }
+
+        if (request.Str("type") is not null)
+        {
+            return new BotActivity(entry.Sequence, request, entry.StatusCode ?? 0, entry.ResponseBody?.Str("id"));
+        }
+
+        // POST v3/conversations (a new channel thread): the activity is inside; the answer names the new
+        // conversation ({channel};messageid={n}) and the activity ({n}).
+        if (request.Find("activity") is { ValueKind: JsonValueKind.Object } nested && nested.Str("type") is not null)
+        {
+            var activity = System.Text.Json.Nodes.JsonNode.Parse(nested.GetRawText())!.AsObject();
+            activity["conversation"] = new System.Text.Json.Nodes.JsonObject { ["id"] = entry.ResponseBody?.Str("id") };
+            return new BotActivity(entry.Sequence, JsonSerializer.SerializeToElement(activity), entry.StatusCode ?? 0, entry.ResponseBody?.Str("activityId"));
+        }
+
+        return null;
+    }
 
     public override string ToString() => $"#{Sequence} [{StatusCode}] {Activity.GetRawText()}";
 }
