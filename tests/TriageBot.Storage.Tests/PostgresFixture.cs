@@ -1,6 +1,4 @@
-using TriageBot.Testing;
-
-namespace TriageBot.Storage.Tests;
+namespace TriageBot.Testing;
 
 /// <summary>
 /// The PostgreSQL server of a test run: one throwaway cluster (or the server of
