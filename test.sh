@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every TriageBot test on a fresh machine. It installs what the tests need first (the npm
-# packages of the end-to-end tests, Debian's chromium), so no test is skipped for want of a tool.
+# packages of the end-to-end tests, Debian's chromium and postgresql), so no test is skipped for want of a tool.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -22,6 +22,20 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 # The screenshot test also copies its PNGs here (git-ignored) when the folder exists.
 mkdir -p artifacts/screenshots
+
+# PostgreSQL server binaries for the PostgreSQL storage tests (Debian's package). The tests start their own
+# throwaway cluster from them (on 127.0.0.1, as the OS user postgres when run as root) and delete it after;
+# no system service is started (the package's default cluster is not created, so its service has nothing to run).
+if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null; then
+  echo "== apt-get install postgresql"
+  if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/triagebot-tests.conf
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+  else
+    echo "test.sh: PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb) are missing and this is not root; run: sudo apt-get install -y postgresql (or set TRIAGEBOT_TEST_POSTGRES to the connection string of a server the tests may use)" >&2
+  fi
+fi
 
 echo "== dotnet build"
 dotnet build TriageBot.sln -c Release -nologo -clp:ErrorsOnly

@@ -5,7 +5,4 @@ public class SqliteStorageOptions
 {
     /// <summary>Database file; relative paths are relative to the working directory. Its folder is created.</summary>
     public string DatabasePath { get; set; } = "data/triagebot.db";
-
-    /// <summary>How often expired items are purged.</summary>
-    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
 }

@@ -20,13 +20,12 @@ public static class SqliteStorageServiceCollectionExtensions
         services.AddOptions<SqliteStorageOptions>()
             .Bind(configuration.GetSection("Storage"))
             .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Storage:DatabasePath is required.")
-            .Validate(o => o.PurgeInterval > TimeSpan.Zero, "Storage:PurgeInterval must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<IOptions<SqliteStorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IStorage>(sp => sp.GetRequiredService<SqliteStorage>()));
         services.AddSingleton<IExpiringStorage>(sp => sp.GetRequiredService<SqliteStorage>());
-        services.AddHostedService<StoragePurgeService>();
+        services.AddStoragePurge(configuration);
         return services;
     }
 }

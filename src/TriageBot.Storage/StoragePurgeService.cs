@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -5,10 +7,13 @@ using TriageBot.Protocol.Builder;
 
 namespace TriageBot.Storage;
 
-/// <summary>Periodically deletes expired items (old conversations) from an <see cref="IExpiringStorage"/>.</summary>
+/// <summary>
+/// Periodically deletes expired items (old conversations) from an <see cref="IExpiringStorage"/>. Several
+/// instances on one shared database may all run it: a purge only deletes what has expired anyway.
+/// </summary>
 public sealed class StoragePurgeService(
     IExpiringStorage storage,
-    IOptions<SqliteStorageOptions> options,
+    IOptions<StoragePurgeOptions> options,
     TimeProvider timeProvider,
     ILogger<StoragePurgeService> logger) : BackgroundService
 {
@@ -32,5 +37,19 @@ public sealed class StoragePurgeService(
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}
+
+/// <summary>Registration of <see cref="StoragePurgeService"/>, shared by the persistent providers.</summary>
+internal static class StoragePurgeRegistration
+{
+    public static IServiceCollection AddStoragePurge(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StoragePurgeOptions>()
+            .Bind(configuration.GetSection("Storage"))
+            .Validate(o => o.PurgeInterval > TimeSpan.Zero, "Storage:PurgeInterval must be positive.")
+            .ValidateOnStart();
+        services.AddHostedService<StoragePurgeService>();
+        return services;
     }
 }

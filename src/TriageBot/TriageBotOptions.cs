@@ -13,9 +13,17 @@ public sealed class KnowledgeOptions
 /// <summary>Which storage keeps conversation state (section <c>Storage</c>).</summary>
 public sealed class StorageSelectionOptions
 {
-    /// <summary><c>Sqlite</c> (default: an embedded database file) or <c>Memory</c> (tests, nothing kept across restarts).</summary>
-    [RegularExpression("^(?i)(sqlite|memory)$", ErrorMessage = "Storage:Provider must be Sqlite or Memory.")]
+    /// <summary>
+    /// <c>Sqlite</c> (default: an embedded database file, one machine), <c>Postgres</c> (a PostgreSQL database
+    /// that several instances share; needs <c>Storage:ConnectionString</c>) or <c>Memory</c> (tests, nothing
+    /// kept across restarts).
+    /// </summary>
+    [RegularExpression("^(?i)(sqlite|postgres|postgresql|memory)$", ErrorMessage = "Storage:Provider must be Sqlite, Postgres or Memory.")]
     public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>True for <c>Postgres</c> (or <c>PostgreSQL</c>), any case.</summary>
+    public static bool IsPostgres(string? provider) =>
+        "postgres".Equals(provider, StringComparison.OrdinalIgnoreCase) || "postgresql".Equals(provider, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Where the conversation flows live (section <c>Dialogs</c>).</summary>

@@ -22,7 +22,12 @@ public static class TriageBotServiceCollectionExtensions
         services.AddOptions<StorageSelectionOptions>().Bind(configuration.GetSection("Storage")).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddBotFramework(configuration);
-        if (!"memory".Equals(configuration["Storage:Provider"], StringComparison.OrdinalIgnoreCase))
+        var provider = configuration["Storage:Provider"];
+        if (StorageSelectionOptions.IsPostgres(provider))
+        {
+            services.AddPostgresStorage(configuration);
+        }
+        else if (!"memory".Equals(provider, StringComparison.OrdinalIgnoreCase))
         {
             services.AddSqliteStorage(configuration);
             services.PostConfigure<SqliteStorageOptions>(o => o.DatabasePath = KnowledgeLocator.Resolve(o.DatabasePath, contentRoot));

@@ -22,7 +22,7 @@ public class StoragePurgeServiceTests
                 purged.Release();
             })
             .ReturnsAsync(1);
-        using var service = new StoragePurgeService(storage.Object, Options.Create(new SqliteStorageOptions { PurgeInterval = TimeSpan.FromHours(1) }), time, NullLogger<StoragePurgeService>.Instance);
+        using var service = new StoragePurgeService(storage.Object, Options.Create(new StoragePurgeOptions { PurgeInterval = TimeSpan.FromHours(1) }), time, NullLogger<StoragePurgeService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         await purged.WaitAsync();

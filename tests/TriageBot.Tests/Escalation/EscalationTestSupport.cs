@@ -43,6 +43,29 @@ public abstract class TestStore : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// One table of its own on the test server; each <see cref="Open"/> is a new <see cref="PostgresStorage"/>
+    /// with its own connection pool, as another bot instance on the same database.
+    /// </summary>
+    public sealed class Postgres(PostgresTestServer server) : TestStore
+    {
+        private readonly string _table = PostgresTestServer.NewTableName();
+        private readonly List<PostgresStorage> _opened = [];
+
+        public override IStorage Open()
+        {
+            var storage = new PostgresStorage(Options.Create(new PostgresStorageOptions { ConnectionString = server.ConnectionString, TableName = _table }));
+            _opened.Add(storage);
+            return storage;
+        }
+
+        public override void Dispose()
+        {
+            _opened.ForEach(storage => storage.Dispose());
+            server.DropTable(_table);
+        }
+    }
 }
 
 /// <summary>One bot instance's escalation objects over a store.</summary>

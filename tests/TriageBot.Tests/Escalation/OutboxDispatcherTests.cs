@@ -5,9 +5,9 @@ using TriageBot.Escalation;
 namespace TriageBot.Tests.Escalation;
 
 /// <summary>
-/// The outbox and its dispatcher, against MemoryStorage and SQLite. A "restart" or "second instance" is a
-/// new <see cref="Instance"/> (new dispatcher, new owner id) over the same store; with SQLite also a new
-/// storage object on the same database file.
+/// The outbox and its dispatcher, against MemoryStorage, SQLite and PostgreSQL. A "restart" or "second instance" is a
+/// new <see cref="Instance"/> (new dispatcher, new owner id) over the same store; with SQLite and
+/// PostgreSQL also a new storage object (and connection pool) on the same database.
 /// </summary>
 public abstract class OutboxDispatcherTests : IDisposable
 {
@@ -343,3 +343,6 @@ public abstract class OutboxDispatcherTests : IDisposable
 public sealed class OutboxDispatcherMemoryTests() : OutboxDispatcherTests(new TestStore.Memory());
 
 public sealed class OutboxDispatcherSqliteTests() : OutboxDispatcherTests(new TestStore.Sqlite());
+
+[Collection(PostgresCollection.Name)]
+public sealed class OutboxDispatcherPostgresTests(PostgresFixture fixture) : OutboxDispatcherTests(new TestStore.Postgres(fixture.Server));

@@ -5,8 +5,9 @@ using TriageBot.Protocol.Builder;
 namespace TriageBot.Tests.Escalation;
 
 /// <summary>
-/// The ticket store's behaviour, run against MemoryStorage and against SQLite (a temporary file, where
-/// each <see cref="TestStore.Open"/> is a separate instance, as two bot instances sharing a database).
+/// The ticket store's behaviour, run against MemoryStorage, SQLite (a temporary file) and PostgreSQL
+/// (a table of its own), where each <see cref="TestStore.Open"/> is a separate instance, as two bot instances
+/// sharing a database.
 /// </summary>
 public abstract class TicketStoreTests : IDisposable
 {
@@ -263,3 +264,6 @@ public abstract class TicketStoreTests : IDisposable
 public sealed class TicketStoreMemoryTests() : TicketStoreTests(new TestStore.Memory());
 
 public sealed class TicketStoreSqliteTests() : TicketStoreTests(new TestStore.Sqlite());
+
+[Collection(PostgresCollection.Name)]
+public sealed class TicketStorePostgresTests(PostgresFixture fixture) : TicketStoreTests(new TestStore.Postgres(fixture.Server));

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TriageBot.Protocol.Builder;
+
+namespace TriageBot.Storage;
+
+/// <summary>Registration of <see cref="PostgresStorage"/>.</summary>
+public static class PostgresStorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="PostgresStorage"/> as the <see cref="IStorage"/> (replacing any other), binds
+    /// <see cref="PostgresStorageOptions"/> from the <c>Storage</c> section (<c>Storage:ConnectionString</c>
+    /// is required: a missing or malformed one stops start-up with a message naming the key) and starts
+    /// <see cref="StoragePurgeService"/>.
+    /// </summary>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<PostgresStorageOptions>()
+            .Bind(configuration.GetSection("Storage"))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<IOptions<PostgresStorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.Replace(ServiceDescriptor.Singleton<IStorage>(sp => sp.GetRequiredService<PostgresStorage>()));
+        services.AddSingleton<IExpiringStorage>(sp => sp.GetRequiredService<PostgresStorage>());
+        services.AddStoragePurge(configuration);
+        return services;
+    }
+}
