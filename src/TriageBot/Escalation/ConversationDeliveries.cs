@@ -83,6 +83,7 @@ internal sealed class ThreadDelivery(IConnectorClient connector, HelpdeskCards c
             ("user", HelpdeskCards.Name(e.By)), ("id", ticket.Id), ("text", e.Text ?? "")));
         activity.TextFormat = "markdown";
         activity.Summary = cards.Summary(ticket);
+        activity.Conversation = new ConversationAccount(post.ConversationId, isGroup: true) { ConversationType = "channel" };
         await connector.SendToConversationAsync(post.ServiceUrl, post.ConversationId, activity, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -20,6 +20,12 @@ public sealed class EscalationOptions
     /// </summary>
     public string? HelpdeskTeamId { get; set; }
 
+    /// <summary>
+    /// Whether the members of the helpdesk team are agents (asked of Teams); false: only
+    /// <see cref="AgentAadObjectIds"/> are, e.g. when the helpdesk channel is in a large team.
+    /// </summary>
+    public bool TeamMembersAreAgents { get; set; } = true;
+
     /// <summary>Entra object ids of people who are agents whatever team they are in.</summary>
     public List<string> AgentAadObjectIds { get; set; } = [];
 

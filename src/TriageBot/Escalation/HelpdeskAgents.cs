@@ -42,7 +42,7 @@ public sealed class HelpdeskAgents(IConnectorClient connector, IStorage storage,
 
         // Only the helpdesk's team counts, never the team an activity comes from: a member of any other team
         // the bot is in must not become an agent by pressing a forged button there.
-        var team = await HelpdeskTeamAsync(cancellationToken).ConfigureAwait(false);
+        var team = settings.TeamMembersAreAgents ? await HelpdeskTeamAsync(cancellationToken).ConfigureAwait(false) : null;
         if (team is null || string.IsNullOrEmpty(activity.ServiceUrl))
         {
             return AgentCheck.NotAgent;
