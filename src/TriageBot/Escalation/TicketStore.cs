@@ -125,14 +125,17 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
             {
                 outbox.AddChangeDeliveries(changes, StoredItems.GetOrNew<IdList>(read, StoredItems.PendingDeliveries), ticket, firstNewEvent, now);
                 // A question waits for the user's typed answer in their chat until they answer or the ticket is
-                // resolved; another ticket's question in the same chat is left alone.
+                // resolved; another ticket's question in the same chat is left alone. Only a change that asks
+                // sets the marker: other changes of a ticket with an older open question must not take it
+                // from the question the user was asked last.
                 if (awaitingKey is not null)
                 {
-                    if (ticket.IsOpen && ticket.PendingQuestion is not null)
+                    var waits = ticket.IsOpen && ticket.PendingQuestion is not null;
+                    if (waits && ticket.History.Skip(firstNewEvent).Any(e => e.Kind == TicketEventKind.AskedUser))
                     {
                         changes[awaitingKey] = new AwaitingAnswer { TicketId = ticket.Id };
                     }
-                    else if (awaiting?.TicketId == ticket.Id)
+                    else if (!waits && awaiting?.TicketId == ticket.Id)
                     {
                         changes[awaitingKey] = new AwaitingAnswer { TicketId = "" };
                     }
