@@ -125,6 +125,26 @@ public abstract class TicketChangeDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdateAsync_MutateChangesNothing_WritesNothing()
+    {
+        var storage = new HookedStorage(_store.Open());
+        var instance = NewInstance(storage);
+        await instance.Tickets.CreateAsync(Requests.Sample(), "k");
+        await instance.Tickets.UpdateAsync("TB-1001", t => t.Resolve(Agent, "done", _time.GetUtcNow()));
+        var before = (await instance.Tickets.GetAsync("TB-1001"))!;
+        var writes = 0;
+        storage.AfterWrite = _ => writes++;
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        // What an action on a resolved ticket does: looks, and changes nothing.
+        var returned = await instance.Tickets.UpdateAsync("TB-1001", t => _ = t.IsOpen);
+
+        Assert.Equal(0, writes);
+        Assert.Equal((before.UpdatedAt, before.ETag), (returned!.UpdatedAt, returned.ETag));
+        Assert.Equal(FakeChannel.Json(before).ToJsonString(), FakeChannel.Json((await instance.Tickets.GetAsync("TB-1001"))!).ToJsonString());
+    }
+
+    [Fact]
     public async Task UpdateAsync_OtherTicketOfTheSameChatResolved_LeavesTheLatestQuestionsMarker()
     {
         var instance = NewInstance();
