@@ -36,6 +36,9 @@ public class TestAdapter : BotAdapter
     /// <summary>Every activity the bot sent, in order (the queue <see cref="GetNextReply"/> reads is separate).</summary>
     public List<Activity> Sent { get; } = [];
 
+    /// <summary>Every activity the bot updated in place (<see cref="UpdateActivityAsync"/>), in order, whether or not it is in <see cref="Sent"/>.</summary>
+    public List<Activity> Updated { get; } = [];
+
     /// <summary>Saves these states at the end of each turn (what the host's turn pipeline does once per turn).</summary>
     public TestAdapter UseState(params BotState[] states)
     {
@@ -106,6 +109,7 @@ public class TestAdapter : BotAdapter
     public override Task<ResourceResponse> UpdateActivityAsync(ITurnContext turnContext, Activity activity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(activity);
+        Updated.Add(activity);
         var index = Sent.FindIndex(sent => sent.Id == activity.Id);
         if (index >= 0)
         {

@@ -29,7 +29,8 @@ internal sealed class HelpdeskTurns(TicketActions actions, TicketStore tickets, 
     /// </summary>
     public async Task<InvokeResponse> OnExecuteAsync(ITurnContext turn, string verb, JsonElement data, CancellationToken cancellationToken)
     {
-        var outcome = await actions.ApplyAsync(turn.Activity, verb[TicketVerbs.Prefix.Length..], Str(data, "ticketId"), Str(data, "note") ?? Str(data, "question"), cancellationToken);
+        var action = verb[TicketVerbs.Prefix.Length..];
+        var outcome = await actions.ApplyAsync(turn.Activity, action, Str(data, "ticketId"), InputOf(data, action), cancellationToken);
         Log(turn, verb, outcome);
         if (outcome.Ticket is null)
         {
@@ -52,7 +53,7 @@ internal sealed class HelpdeskTurns(TicketActions actions, TicketStore tickets, 
     public async Task OnSubmitAsync(ITurnContext turn, JsonElement value, CancellationToken cancellationToken)
     {
         var verb = Str(value, TicketVerbs.SubmitKey);
-        var outcome = await actions.ApplyAsync(turn.Activity, verb, Str(value, "ticketId"), Str(value, "note") ?? Str(value, "question"), cancellationToken);
+        var outcome = await actions.ApplyAsync(turn.Activity, verb, Str(value, "ticketId"), InputOf(value, verb), cancellationToken);
         Log(turn, verb, outcome);
         if (outcome.Error is not null)
         {
@@ -111,6 +112,14 @@ internal sealed class HelpdeskTurns(TicketActions actions, TicketStore tickets, 
     {
         Status = 200,
         Body = new AdaptiveCardInvokeResponse { StatusCode = status, Type = "application/vnd.microsoft.error", Value = new { code, message } },
+    };
+
+    // The input of the action's own ShowCard: some clients send every input of the card with an action.
+    private static string? InputOf(JsonElement data, string? verb) => verb switch
+    {
+        TicketVerbs.Resolve => Str(data, "note"),
+        TicketVerbs.Ask => Str(data, "question"),
+        _ => null,
     };
 
     internal static string? Str(JsonElement element, string name) =>

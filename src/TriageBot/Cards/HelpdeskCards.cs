@@ -36,6 +36,11 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
 {
     private const int MaxPasted = 1500;
     private const int MaxHistory = 12;
+
+    // Teams refuses a message over about 28 KB as sent (JSON, non-ASCII escaped): long texts are shown shortened,
+    // more each time, until the card fits. The stored ticket and the webhook keep them whole.
+    private const int MaxCardBytes = 24 * 1024;
+    private const int MinTextLength = 40;
     private static readonly CardTemplate TicketTemplate = CardTemplate.Load("ticket");
     private static readonly CardTemplate AskTemplate = CardTemplate.Load("ask");
 
@@ -44,8 +49,16 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
     public Attachment Render(Ticket ticket) => Render(ticket, banner: null);
 
     /// <summary>The ticket card; <paramref name="banner"/> is shown on top (an error for the agent who pressed a button).</summary>
-    public Attachment Render(Ticket ticket, string? banner) =>
-        new() { ContentType = TriageCards.ContentType, Content = JsonSerializer.SerializeToElement(Bind(ticket, banner)) };
+    public Attachment Render(Ticket ticket, string? banner)
+    {
+        var card = Bind(ticket, banner, TicketActions.MaxText);
+        for (var max = TicketActions.MaxText / 2; max >= MinTextLength && JsonSerializer.SerializeToUtf8Bytes(card, ProtocolJson.Options).Length > MaxCardBytes; max /= 2)
+        {
+            card = Bind(ticket, banner, max);
+        }
+
+        return new() { ContentType = TriageCards.ContentType, Content = JsonSerializer.SerializeToElement(card) };
+    }
 
     /// <summary>The card as a message, with a plain-text summary for clients without cards.</summary>
     public Activity Message(Ticket ticket, string? banner = null)
@@ -121,11 +134,11 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
     }
 
     /// <summary>What a history event says, in the helpdesk language.</summary>
-    public string EventText(TicketEvent e) =>
+    public string EventText(TicketEvent e, int maxText = int.MaxValue) =>
         texts.Get("helpdesk-event-" + e.Kind, Locale,
             ("time", e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)),
             ("who", Name(e.By)),
-            ("text", e.Text ?? ""));
+            ("text", Shorten(e.Text ?? "", maxText)));
 
     internal static string Name(TicketPerson person) => string.IsNullOrWhiteSpace(person.Name) ? person.Id : person.Name;
 
@@ -142,22 +155,24 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
     private static TicketPerson ResolvedBy(Ticket ticket) =>
         ticket.History.LastOrDefault(e => e.Kind == TicketEventKind.Resolved)?.By ?? ticket.Assignee ?? new TicketPerson("?");
 
-    private JsonObject Bind(Ticket ticket, string? banner)
+    /// <summary>The card's data; every text from the ticket is cut at <paramref name="max"/> characters.</summary>
+    private JsonObject Bind(Ticket ticket, string? banner, int max)
     {
+        string? Cut(string? text) => text is null ? null : Shorten(text, max);
         string L(string id) => texts.Get(id, Locale);
         var request = ticket.Request;
         var form = request.Form;
         var requester = request.Requester;
         (string Title, string? Value)[] facts =
         [
-            (L("helpdesk-user"), requester.Name is { Length: > 0 } name ? $"{name} ({requester.Id})" : requester.Id),
-            (L("form-sign-in-address"), form.SignInAddress),
-            (L("helpdesk-error"), request.Message ?? L("helpdesk-no-match")),
-            (L("form-client-app"), form.ClientApp),
-            (L("form-client-version"), form.ClientVersion),
-            (L("form-operating-system"), form.OperatingSystem),
-            (L("form-started"), form.Started),
-            (L("form-scope"), form.Scope),
+            (L("helpdesk-user"), Cut(requester.Name is { Length: > 0 } name ? $"{name} ({requester.Id})" : requester.Id)),
+            (L("form-sign-in-address"), Cut(form.SignInAddress)),
+            (L("helpdesk-error"), Cut(request.Message) ?? L("helpdesk-no-match")),
+            (L("form-client-app"), Cut(form.ClientApp)),
+            (L("form-client-version"), Cut(form.ClientVersion)),
+            (L("form-operating-system"), Cut(form.OperatingSystem)),
+            (L("form-started"), Cut(form.Started)),
+            (L("form-scope"), Cut(form.Scope)),
             (L("form-logs"), form.LogsAvailable switch { true => L("helpdesk-logs-yes"), false => L("helpdesk-logs-no"), null => null }),
             (L("helpdesk-language"), request.Language),
         ];
@@ -174,14 +189,14 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
                 ("user", Name(requester.AsPerson())), ("time", ticket.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))),
             ["facts"] = new JsonArray(facts.Where(f => !string.IsNullOrWhiteSpace(f.Value))
                 .Select(f => (JsonNode)new JsonObject { ["title"] = f.Title, ["value"] = f.Value }).ToArray()),
-            ["pasted"] = Shorten(request.Pasted, MaxPasted),
-            ["answers"] = new JsonArray(request.Answers.Select(a => (JsonNode)new JsonObject { ["title"] = a.Question, ["value"] = a.Answer }).ToArray()),
+            ["pasted"] = Shorten(request.Pasted, Math.Min(MaxPasted, max)),
+            ["answers"] = new JsonArray(request.Answers.Select(a => (JsonNode)new JsonObject { ["title"] = Cut(a.Question), ["value"] = Cut(a.Answer) }).ToArray()),
             ["fixes"] = new JsonArray(request.Fixes.Select(f => (JsonNode)new JsonObject
             {
-                ["text"] = $"• {f.Cause}: {(texts.Has("helpdesk-outcome-" + f.Outcome) ? L("helpdesk-outcome-" + f.Outcome) : f.Outcome)}",
+                ["text"] = $"• {Cut(f.Cause)}: {(texts.Has("helpdesk-outcome-" + f.Outcome) ? L("helpdesk-outcome-" + f.Outcome) : f.Outcome)}",
             }).ToArray()),
-            ["anythingElse"] = form.AnythingElse ?? "",
-            ["history"] = new JsonArray(ticket.History.TakeLast(MaxHistory).Select(e => (JsonNode)new JsonObject { ["text"] = EventText(e) }).ToArray()),
+            ["anythingElse"] = Cut(form.AnythingElse) ?? "",
+            ["history"] = new JsonArray(ticket.History.TakeLast(MaxHistory).Select(e => (JsonNode)new JsonObject { ["text"] = EventText(e, max) }).ToArray()),
             ["isOpen"] = ticket.IsOpen,
             ["execute"] = execute,
             ["submit"] = new JsonObject

@@ -16,7 +16,8 @@ public sealed class EscalationOptions
 
     /// <summary>
     /// The team whose members are helpdesk agents (in Teams the General channel's id is the team id); empty: the
-    /// team of the activity, else <see cref="HelpdeskChannelId"/>.
+    /// team recorded when the bot was installed in <see cref="HelpdeskChannelId"/>, else that channel's id. Never
+    /// the team an activity comes from.
     /// </summary>
     public string? HelpdeskTeamId { get; set; }
 

@@ -82,8 +82,8 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
     /// ticket is read again and <paramref name="mutate"/> runs again, so it must only change the ticket.
     /// The events it adds to the history are delivered through the outbox, in the same write (the user
     /// hears of an assignment, a question, the resolution; the helpdesk thread of the user's answers; the
-    /// channel card and the webhook get the changed ticket). Returns the saved ticket, or null when there
-    /// is none with that id.
+    /// channel card and the webhook get the changed ticket). When <paramref name="mutate"/> changes nothing,
+    /// nothing is written. Returns the saved ticket, or null when there is none with that id.
     /// </summary>
     public Task<Ticket?> UpdateAsync(string id, Action<Ticket> mutate, CancellationToken cancellationToken = default)
     {
@@ -104,7 +104,14 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
 
             var wasOpen = ticket.IsOpen;
             var firstNewEvent = ticket.History.Count;
+            var before = JsonSerializer.Serialize(ticket, ProtocolJson.Options);
             mutate(ticket);
+            if (JsonSerializer.Serialize(ticket, ProtocolJson.Options) == before)
+            {
+                // Nothing changed (assigned again to the same agent, an action on a resolved ticket): nothing is written.
+                return ticket;
+            }
+
             var now = timeProvider.GetUtcNow();
             ticket.UpdatedAt = now;
             Redact(ticket);
@@ -125,14 +132,17 @@ public sealed class TicketStore(IStorage storage, Outbox outbox, TimeProvider ti
             {
                 outbox.AddChangeDeliveries(changes, StoredItems.GetOrNew<IdList>(read, StoredItems.PendingDeliveries), ticket, firstNewEvent, now);
                 // A question waits for the user's typed answer in their chat until they answer or the ticket is
-                // resolved; another ticket's question in the same chat is left alone.
+                // resolved; another ticket's question in the same chat is left alone. Only a change that asks
+                // sets the marker: other changes of a ticket with an older open question must not take it
+                // from the question the user was asked last.
                 if (awaitingKey is not null)
                 {
-                    if (ticket.IsOpen && ticket.PendingQuestion is not null)
+                    var waits = ticket.IsOpen && ticket.PendingQuestion is not null;
+                    if (waits && ticket.History.Skip(firstNewEvent).Any(e => e.Kind == TicketEventKind.AskedUser))
                     {
                         changes[awaitingKey] = new AwaitingAnswer { TicketId = ticket.Id };
                     }
-                    else if (awaiting?.TicketId == ticket.Id)
+                    else if (!waits && awaiting?.TicketId == ticket.Id)
                     {
                         changes[awaitingKey] = new AwaitingAnswer { TicketId = "" };
                     }

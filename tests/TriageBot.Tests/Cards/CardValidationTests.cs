@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using TriageBot.Cards;
 using TriageBot.Dialogs;
+using TriageBot.Escalation;
 using TriageBot.Protocol.Schema;
 using Activity = TriageBot.Protocol.Schema.Activity;
 using TriageBot.Tests.Dialogs;
@@ -43,7 +46,102 @@ public sealed class CardValidationTests(ITestOutputHelper output) : IDisposable
             yield return ($"form-{locale}", cards.EscalationForm(locale, "flow", flows.Questions["scope"], "one", "ada@contoso.com"));
             var fallback = catalog.Procedures[flows.Fallback].Get(locale);
             yield return ($"fallback-{locale}", cards.Fallback(fallback, locale, "flow", "intro"));
+            foreach (var card in HelpdeskCards(locale))
+            {
+                yield return card;
+            }
         }
+    }
+
+    /// <summary>The helpdesk's ticket card in each state (agents read <paramref name="locale"/>), and the question card a user of that language gets.</summary>
+    private static IEnumerable<(string Name, Activity Card)> HelpdeskCards(string locale)
+    {
+        var helpdesk = new HelpdeskCards(TriageBotFactory.Texts, Options.Create(new EscalationOptions { HelpdeskLocale = locale }));
+        var open = SampleTicket(locale);
+        yield return ($"ticket-open-{locale}", helpdesk.Message(open));
+        var noMatch = SampleTicket(locale);
+        noMatch.Request.SymptomId = null;
+        noMatch.Request.Message = null;
+        noMatch.Request.Answers = [];
+        noMatch.Request.Fixes = [];
+        yield return ($"ticket-nomatch-{locale}", helpdesk.Message(noMatch));
+        var assigned = SampleTicket(locale);
+        assigned.Assign(Agent, assigned.CreatedAt.AddMinutes(3));
+        assigned.AskUser(Agent, "Which version of Skype for Business?", assigned.CreatedAt.AddMinutes(4));
+        assigned.RecordUserAnswer("16.0.4266", assigned.CreatedAt.AddMinutes(9));
+        yield return ($"ticket-assigned-{locale}", helpdesk.Message(assigned));
+        yield return ($"ticket-banner-{locale}", helpdesk.Message(assigned, TriageBotFactory.Texts.Get("helpdesk-not-agent", locale)));
+        var resolved = SampleTicket(locale);
+        resolved.Assign(Agent, resolved.CreatedAt.AddMinutes(3));
+        resolved.Resolve(Agent, "Licence re-assigned; sign in again.", resolved.CreatedAt.AddMinutes(20));
+        yield return ($"ticket-resolved-{locale}", helpdesk.Message(resolved));
+        yield return ($"notice-{locale}", helpdesk.Notice(TriageBotFactory.Texts.Get("helpdesk-already-resolved", locale, ("id", "TB-1001"))));
+        yield return ($"ask-{locale}", helpdesk.Question(assigned, assigned.History[2]));
+    }
+
+    private static readonly TicketPerson Agent = new("29:agent", "Megan Bowen", "aad-megan");
+
+    private static Ticket SampleTicket(string language)
+    {
+        var request = Escalation.Requests.Sample();
+        request.Language = language;
+        request.Form.AnythingElse = "It worked yesterday.";
+        var at = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        return new Ticket
+        {
+            Id = "TB-1001",
+            Status = TicketStatus.Open,
+            CreatedAt = at,
+            UpdatedAt = at,
+            Request = request,
+            History = [new TicketEvent(TicketEventKind.Created, request.Requester.AsPerson(), at)],
+        };
+    }
+
+    /// <summary>
+    /// The longest ticket the bot can hold: a pasted log (the triage keeps 4,000 characters), a log typed as "anything
+    /// else" (the typed fallback keeps the whole message), every form field long, and a history of questions and
+    /// answers at the longest the actions keep, in Chinese (each character is 6 bytes escaped on the wire).
+    /// </summary>
+    public static TheoryData<string> LongTicketTexts() => ["x", "登"];
+
+    [Theory]
+    [MemberData(nameof(LongTicketTexts))]
+    public void TicketCard_LongestTicket_IsUnderTheTeamsSizeLimit(string unit)
+    {
+        string Long(int length) => string.Concat(Enumerable.Repeat(unit, length));
+        var ticket = SampleTicket("zh-cn");
+        var request = ticket.Request;
+        request.Pasted = Long(4000);
+        request.Form.AnythingElse = Long(20_000);
+        request.Form.ClientApp = Long(1000);
+        request.Form.ClientVersion = Long(1000);
+        request.Form.OperatingSystem = Long(1000);
+        request.Form.Started = Long(1000);
+        request.Form.Scope = Long(1000);
+        request.Answers = [.. Enumerable.Range(0, 6).Select(i => new TicketAnswer(Long(200), Long(200)))];
+        request.Fixes = [.. Enumerable.Range(0, 6).Select(i => new TicketFix(Long(300), "notFixed"))];
+        ticket.Assign(Agent, ticket.CreatedAt);
+        for (var i = 0; i < 10; i++)
+        {
+            ticket.AskUser(Agent, Long(TicketActions.MaxText), ticket.CreatedAt);
+            ticket.RecordUserAnswer(Long(TicketActions.MaxText), ticket.CreatedAt);
+        }
+
+        var helpdesk = new HelpdeskCards(TriageBotFactory.Texts, Options.Create(new EscalationOptions { HelpdeskLocale = "zh-cn" }));
+        foreach (var card in new[] { helpdesk.Message(ticket), helpdesk.Message(ticket, Long(300)), helpdesk.Question(ticket, ticket.History[^2]) })
+        {
+            var size = JsonSerializer.SerializeToUtf8Bytes(card, ProtocolJson.Options).Length;
+            output.WriteLine($"{size} bytes");
+            Assert.True(size < TeamsCardLimitBytes, $"{size} bytes");
+        }
+
+        // Shortened on the card only: the agent still sees the latest history and the ticket's actions.
+        var said = TriageBotFactory.Said(helpdesk.Message(ticket));
+        Assert.Contains("TB-1001", said);
+        Assert.Contains("[分配给我]", said);
+        Assert.Contains("Alex Wilber 回答：" + unit, said);
+        Assert.Contains("…", said);
     }
 
     [Fact]
