@@ -149,8 +149,8 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
         var refused = await ExecuteAsync(card.ConversationId!, card.Id!, "ticket.resolve", ticketId, ("note", "closing it"), outsider);
 
         Assert.Contains("Only helpdesk agents can act on tickets", CardText(refused));
-        Assert.Contains("Open", CardText(refused));
-        Assert.Equal(["ticket.assign", "ticket.resolve", "ticket.ask"], ExecuteVerbs(refused));
+        Assert.DoesNotContain(ticketId, refused.GetRawText());
+        Assert.Empty(ExecuteVerbs(refused));
 
         // Nothing changed: the configured agent still finds it open and takes it; the user hears only of that.
         var taken = await ExecuteAsync(card.ConversationId!, card.Id!, "ticket.assign", ticketId);

@@ -24,8 +24,8 @@ internal sealed class HelpdeskTurns(TicketActions actions, TicketStore tickets, 
 
     /// <summary>
     /// <c>adaptiveCard/action</c> with a <c>ticket.*</c> verb: the Universal Actions response is the ticket card as
-    /// it is now for the agent who pressed (with the reason on top when nothing changed); an unknown ticket is a
-    /// 400 error response.
+    /// it is now for the agent who pressed (with the reason on top when nothing changed); someone who is not an
+    /// agent gets an error card with nothing of the ticket on it; an unknown ticket or verb is a 400 error response.
     /// </summary>
     public async Task<InvokeResponse> OnExecuteAsync(ITurnContext turn, string verb, JsonElement data, CancellationToken cancellationToken)
     {
@@ -34,7 +34,19 @@ internal sealed class HelpdeskTurns(TicketActions actions, TicketStore tickets, 
         Log(turn, verb, outcome);
         if (outcome.Ticket is null)
         {
-            return Error(400, "BadRequest", texts.Get(outcome.Error!, HelpdeskLocale, ("id", Str(data, "ticketId") ?? "")));
+            var message = texts.Get(outcome.Error!, HelpdeskLocale, ("id", Str(data, "ticketId") ?? ""));
+            if (outcome.Error is "helpdesk-not-agent" or "helpdesk-check-failed" && action != TicketVerbs.Refresh)
+            {
+                return new InvokeResponse
+                {
+                    Status = 200,
+                    Body = new AdaptiveCardInvokeResponse { StatusCode = 200, Type = TriageCards.ContentType, Value = cards.Notice(message).Attachments![0].Content },
+                };
+            }
+
+            // A refresh that may not read the ticket leaves the card as it is (Teams keeps it on an error).
+            return Error(outcome.Error is "helpdesk-not-agent" ? 403 : outcome.Error is "helpdesk-check-failed" ? 503 : 400,
+                outcome.Error is "helpdesk-not-agent" ? "Forbidden" : outcome.Error is "helpdesk-check-failed" ? "ServiceUnavailable" : "BadRequest", message);
         }
 
         var banner = outcome.Error is null ? null : texts.Get(outcome.Error, HelpdeskLocale, ("id", outcome.Ticket.Id));

@@ -18,6 +18,7 @@ internal sealed class TriageActivityHandler(
     ILogger<TriageActivityHandler> log) : ActivityHandler
 {
     private readonly DialogSet _dialogs = new DialogSet(conversationState.CreateProperty<DialogState>("dialogState")).Add(triage);
+    private readonly IStatePropertyAccessor<List<string>> _ticketsHere = conversationState.CreateProperty<List<string>>(TriageDialog.TicketsProperty);
 
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
     {
@@ -45,6 +46,19 @@ internal sealed class TriageActivityHandler(
             }
         }
 
+        var text = activity.RemoveRecipientMention()?.Trim();
+
+        // The helpdesk asked this user a question: their next typed message is the answer, even in the middle
+        // of a triage (the question is the newer one; the triage waits). Looked up only in conversations that
+        // made a ticket, so other turns cost no storage read.
+        if (activity.Value is null && !string.IsNullOrEmpty(text) && texts.CommandOf(text) == BotCommand.None
+            && await _ticketsHere.GetAsync(turnContext, null, cancellationToken) is { Count: > 0 }
+            && await helpdesk.IsAwaitedAnswerAsync(turnContext, cancellationToken))
+        {
+            await helpdesk.OnAnswerAsync(turnContext, null, cancellationToken);
+            return;
+        }
+
         var dc = await _dialogs.CreateContextAsync(turnContext, cancellationToken);
         if (dc.ActiveDialog is not null)
         {
@@ -52,15 +66,7 @@ internal sealed class TriageActivityHandler(
             return;
         }
 
-        var text = activity.RemoveRecipientMention()?.Trim();
         var locale = TriageDialog.ChooseLocale(Core.Matching.LanguageGuess.Guess(text ?? ""), activity.Locale);
-        if (activity.Value is null && !string.IsNullOrEmpty(text) && texts.CommandOf(text) == BotCommand.None
-            && await helpdesk.IsAwaitedAnswerAsync(turnContext, cancellationToken))
-        {
-            // The helpdesk asked this user a question: a typed message is the answer.
-            await helpdesk.OnAnswerAsync(turnContext, null, cancellationToken);
-            return;
-        }
         if (activity.Value is not null && string.IsNullOrEmpty(text))
         {
             // A card button with no triage behind it (an old card, or a forged submit).

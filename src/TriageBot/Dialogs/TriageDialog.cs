@@ -27,6 +27,9 @@ public sealed partial class TriageDialog : ComponentDialog
     private const string NoneOfThese = "none-of-these";
     private const string Escalate = "triage-escalate";
 
+    /// <summary>Conversation state property: the ids of the tickets created in this conversation.</summary>
+    public const string TicketsProperty = "tickets";
+
     /// <summary>Options that start the dialog straight at the hand-over to a human.</summary>
     public const string HumanRequest = "\u0001human";
 
@@ -36,6 +39,7 @@ public sealed partial class TriageDialog : ComponentDialog
     private readonly TriageCards _cards;
     private readonly BotTexts _texts;
     private readonly IStatePropertyAccessor<TriageState> _state;
+    private readonly IStatePropertyAccessor<List<string>> _ticketsHere;
     private readonly TicketStore _tickets;
     private readonly ILogger _log;
 
@@ -45,6 +49,7 @@ public sealed partial class TriageDialog : ComponentDialog
     {
         (_catalog, _matcher, _planner, _cards, _texts, _tickets, _log) = (catalog, matcher, planner, cards, texts, tickets, log);
         _state = conversationState.CreateProperty<TriageState>("triage");
+        _ticketsHere = conversationState.CreateProperty<List<string>>(TicketsProperty);
         AddDialog(new WaterfallDialog(Main, [RecogniseAsync, StartQuestionsAsync, StartCausesAsync]));
         AddDialog(new WaterfallDialog(Questions, [AskAsync, AnsweredAsync]));
         AddDialog(new WaterfallDialog(Causes, [ShowCauseAsync, OutcomeAsync]));
@@ -195,6 +200,11 @@ public sealed partial class TriageDialog : ComponentDialog
         }
         var ticket = await _tickets.CreateAsync(TicketRequestFrom(step.Context, state, form), $"{activity.Conversation?.Id}/{state.FlowId}", cancellationToken);
         _log.LogInformation("Triage {Flow}: ticket {Ticket} created", state.FlowId, ticket.Id);
+        var ticketsHere = await _ticketsHere.GetAsync(step.Context, () => [], cancellationToken);
+        if (!ticketsHere.Contains(ticket.Id))
+        {
+            ticketsHere.Add(ticket.Id);
+        }
         await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("ticket-created", state.Locale, ("id", ticket.Id))), cancellationToken);
         return await step.EndDialogAsync(ticket.Id, cancellationToken);
     }

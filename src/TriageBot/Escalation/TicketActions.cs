@@ -27,6 +27,20 @@ public sealed partial class TicketActions(TicketStore tickets, HelpdeskAgents ag
     public async Task<TicketActionOutcome> ApplyAsync(Activity activity, string? verb, string? ticketId, string? text, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(activity);
+        if (verb is not (TicketVerbs.Assign or TicketVerbs.Resolve or TicketVerbs.Ask or TicketVerbs.Refresh))
+        {
+            return new(null, "helpdesk-unknown-action");
+        }
+
+        // Who asks comes first: someone who is not an agent learns nothing of tickets, not even which exist.
+        switch (await agents.CheckAsync(activity, cancellationToken).ConfigureAwait(false))
+        {
+            case AgentCheck.NotAgent:
+                return new(null, "helpdesk-not-agent");
+            case AgentCheck.Unknown:
+                return new(null, "helpdesk-check-failed");
+        }
+
         if (ticketId is null || !TicketIdRegex().IsMatch(ticketId) || await tickets.GetAsync(ticketId, cancellationToken).ConfigureAwait(false) is not { } ticket)
         {
             return new(null, "helpdesk-unknown-ticket");
@@ -35,19 +49,6 @@ public sealed partial class TicketActions(TicketStore tickets, HelpdeskAgents ag
         if (verb == TicketVerbs.Refresh)
         {
             return new(ticket, null);
-        }
-
-        if (verb is not (TicketVerbs.Assign or TicketVerbs.Resolve or TicketVerbs.Ask))
-        {
-            return new(ticket, "helpdesk-unknown-action");
-        }
-
-        switch (await agents.CheckAsync(activity, cancellationToken).ConfigureAwait(false))
-        {
-            case AgentCheck.NotAgent:
-                return new(ticket, "helpdesk-not-agent");
-            case AgentCheck.Unknown:
-                return new(ticket, "helpdesk-check-failed");
         }
 
         text = Clean(text);

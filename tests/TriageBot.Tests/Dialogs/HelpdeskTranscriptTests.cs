@@ -91,7 +91,7 @@ public sealed class HelpdeskTranscriptTests
     }
 
     [Fact]
-    public async Task NonAgentPressesResolve_ByExecute_ErrorBannerAndNothingChanges()
+    public async Task NonAgentPressesResolve_ByExecute_ErrorCardAndNothingChanges()
     {
         var ticket = await EscalateAsync();
         var (before, pendingBefore) = (await SnapshotAsync(), await PendingAsync());
@@ -105,7 +105,7 @@ public sealed class HelpdeskTranscriptTests
                 var banner = card.GetProperty("body")[0];
                 Assert.Equal(("Container", "attention"), (banner.GetProperty("type").GetString(), banner.GetProperty("style").GetString()));
                 Assert.Equal(NotAgent, banner.GetProperty("items")[0].GetProperty("text").GetString());
-                Assert.Contains("Open · waiting for an agent", SaidOn(card));
+                Assert.DoesNotContain(ticket.Id, card.GetRawText());
             })
             .StartTestAsync();
 
@@ -194,6 +194,29 @@ public sealed class HelpdeskTranscriptTests
         Assert.Null(stored.PendingQuestion);
         Assert.Contains("TB-1001/thread/2", await PendingAsync());
         Assert.Null(await _tickets.FindAwaitingAnswerAsync(UserChat));
+    }
+
+    [Fact]
+    public async Task AgentAsksWhileTheUserIsInANewTriage_TypedAnswerGoesToTheHelpdeskThenTheTriageGoesOn()
+    {
+        var ticket = await EscalateAsync();
+        await Flow
+            .Send("Server is temporarily unavailable")
+            .AssertReply(Says("Which Office 365 plan"))
+            .StartTestAsync();
+
+        await Flow
+            .Send(Execute(AgentId, CardExecute(ticket, TicketVerbs.Ask, ("question", "Does it happen on the web client too?"))))
+            .AssertReply(_ => { })
+            .StartTestAsync();
+        await Flow
+            .Send("yes, on the web too")
+            .AssertReply("Thanks, I've passed your answer on to the helpdesk (ticket **TB-1001**).")
+            .Send("E")
+            .AssertReply(Says("Does your organization sign in with its own"), "the triage's question is still the one waiting")
+            .StartTestAsync();
+
+        Assert.Equal((TicketEventKind.UserAnswered, "yes, on the web too"), ((await _tickets.GetAsync("TB-1001"))!.History[^1].Kind, (await _tickets.GetAsync("TB-1001"))!.History[^1].Text));
     }
 
     [Fact]
@@ -365,14 +388,18 @@ public sealed class HelpdeskTranscriptTests
     }
 
     [Fact]
-    public async Task UnknownTicketVerb_BannerAndNothingChanges()
+    public async Task UnknownTicketVerb_ErrorResponseAndNothingChanges()
     {
         var ticket = await EscalateAsync();
         var before = await SnapshotAsync();
 
         await Flow
             .Send(Execute(AgentId, "ticket.delete", new JsonObject { ["ticketId"] = ticket.Id }))
-            .AssertReply(a => Assert.Contains("That button does not do anything I know of. Nothing was changed.", SaidOn(CardOf(a))))
+            .AssertReply(a =>
+            {
+                Assert.Equal(400, InvokeBody(a).GetProperty("statusCode").GetInt32());
+                Assert.Equal("That button does not do anything I know of. Nothing was changed.", InvokeBody(a).GetProperty("value").GetProperty("message").GetString());
+            })
             .Send(Execute(AgentId, "something.else", new JsonObject { ["ticketId"] = ticket.Id }))
             .AssertReply(a => Assert.Equal(400, InvokeBody(a).GetProperty("statusCode").GetInt32()))
             .StartTestAsync();

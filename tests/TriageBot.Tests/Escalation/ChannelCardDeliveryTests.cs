@@ -96,7 +96,7 @@ public class ChannelCardDeliveryTests
     private (TicketStore Tickets, ChannelCardDelivery Delivery) Create(EscalationOptions options)
     {
         var tickets = new TicketStore(_storage, new Outbox(_storage, [ChannelCardDelivery.ChannelName]), _time);
-        return (tickets, new ChannelCardDelivery(_connector, _storage, tickets, new FactsTicketCardRenderer(), Options.Create(options)));
+        return (tickets, new ChannelCardDelivery(_connector, _storage, tickets, new TriageBot.Cards.HelpdeskCards(TriageBot.Dialogs.BotTexts.Load(TriageBot.Testing.RepositoryPaths.Dialogs), Options.Create(options)), Options.Create(options)));
     }
 
     private sealed class FakeConnector : IConnectorClient

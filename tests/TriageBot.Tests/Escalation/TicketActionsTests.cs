@@ -88,17 +88,18 @@ public sealed class TicketActionsTests
     }
 
     [Fact]
-    public async Task Refresh_AnyoneWithTheId_GetsTheTicketWithoutAnAgentCheckAndNothingChanges()
+    public async Task Refresh_NotAnAgent_GetsNothingOfTheTicket()
     {
-        // Documents the current behaviour: refresh only reads, so it asks nobody (the card is Teams' to show).
+        // Refresh only reads, but what it reads is personal data: agents only, like every other verb.
         await _tickets.CreateAsync(Requests.Sample(), "k");
         var before = System.Text.Json.JsonSerializer.Serialize(await _tickets.GetAsync("TB-1001"), ProtocolJson.Options);
+        _connector.Setup(c => c.GetConversationMemberAsync(It.IsAny<string>(), It.IsAny<string>(), "29:someone", It.IsAny<CancellationToken>()))
+            .ReturnsAsync((ChannelAccount?)null);
 
         var outcome = await _actions.ApplyAsync(Agent("29:someone"), TicketVerbs.Refresh, "TB-1001", null);
 
-        Assert.Equal(("TB-1001", (string?)null), (outcome.Ticket?.Id, outcome.Error));
+        Assert.Equal(((string?)null, "helpdesk-not-agent"), (outcome.Ticket?.Id, outcome.Error));
         Assert.Equal(before, System.Text.Json.JsonSerializer.Serialize(await _tickets.GetAsync("TB-1001"), ProtocolJson.Options));
-        _connector.Verify(c => c.GetConversationMemberAsync(It.IsAny<string>(), It.IsAny<string>(), "29:someone", It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class HelpdeskAppTests : IDisposable
     }
 
     [Fact]
-    public async Task NonAgentPressesResolveWithAForgedTeam_NotAgentBannerAndTheTicketUnchanged()
+    public async Task NonAgentPressesResolveWithAForgedTeam_ErrorCardWithNothingOfTheTicketAndTheTicketUnchanged()
     {
         var card = await EscalateAndPostTheCardAsync();
         var before = JsonSerializer.Serialize(await Tickets.GetAsync("TB-1001"), ProtocolJson.Options);
@@ -97,7 +97,9 @@ public sealed class HelpdeskAppTests : IDisposable
 
         var shown = await CardOfAsync(response);
         Assert.Equal("Only helpdesk agents can act on tickets. Nothing was changed.", shown.GetProperty("body")[0].GetProperty("items")[0].GetProperty("text").GetString());
-        Assert.Contains("Open · waiting for an agent", Texts(shown));
+        // The error card shows nothing of the ticket to someone who may not act on it.
+        Assert.DoesNotContain("TB-1001", shown.GetRawText());
+        Assert.DoesNotContain("waiting for an agent", Texts(shown));
         Assert.Equal(before, JsonSerializer.Serialize(await Tickets.GetAsync("TB-1001"), ProtocolJson.Options));
         Assert.Empty(await Outbox.ListPendingAsync());
         Assert.Equal(0, await DispatchAsync());
