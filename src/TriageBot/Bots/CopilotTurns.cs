@@ -169,7 +169,7 @@ internal sealed partial class CopilotTurns(
         count = Math.Min(count, MaxResults);
 
         var locale = TriageDialog.ChooseLocale(Core.Matching.LanguageGuess.Guess(query), activity.Locale);
-        var hits = search.Find(query);
+        var hits = search.Find(query, locale);
         if (hits.Count == 0)
         {
             var ui = TriageDialog.ChooseLocale("en-us", activity.Locale);
@@ -182,7 +182,6 @@ internal sealed partial class CopilotTurns(
         foreach (var hit in hits.Skip(skip).Take(count))
         {
             var card = cards.FixCard(hit.Symptom, hit.Cause, locale);
-            var message = hit.Cause.Message.Get(locale).Plain;
             var preview = texts.Get("search-preview", locale,
                 ("cause", Shorten(hit.Cause.Text.Get(locale).Plain, 160)), ("fix", CopilotCards.FixName(hit.Cause.Resolution.Get(locale))));
             attachments.Add(new JsonObject
@@ -192,7 +191,7 @@ internal sealed partial class CopilotTurns(
                 ["preview"] = new JsonObject
                 {
                     ["contentType"] = ThumbnailContentType,
-                    ["content"] = new JsonObject { ["title"] = Shorten(message, 120), ["text"] = preview },
+                    ["content"] = new JsonObject { ["title"] = Shorten(hit.Message, 120), ["text"] = preview },
                 },
             });
         }
