@@ -33,7 +33,7 @@ public static class CopilotActions
 public sealed class CopilotCards(Catalog catalog, ErrorMatcher matcher, TriagePlanner planner, TriageCards triageCards, BotTexts texts, IOptions<EscalationOptions> options)
 {
     /// <summary>The co-pilot reads at most this much of a paste, and carries it in its button (the card stays under Teams' 28 KB).</summary>
-    public const int MaxPaste = 4000;
+    public const int MaxPaste = 2000;
 
     /// <summary>How much of the paste the card shows.</summary>
     public const int ShownPaste = 500;
