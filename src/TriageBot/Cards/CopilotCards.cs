@@ -120,7 +120,7 @@ public sealed class CopilotCards(Catalog catalog, ErrorMatcher matcher, TriagePl
                 : new JsonObject { ["title"] = a.Key, ["value"] = a.Value }).ToArray()),
             ["questions"] = new JsonArray(questions.Select((q, i) => (JsonNode)new JsonObject
             {
-                ["text"] = $"{i + 1}. {q.TextFor(content)} ({string.Join(" / ", q.Answers.Select(a => a.LabelFor(content)))})",
+                ["text"] = $"{i + 1}. {q.TextFor(content)} — *{string.Join(" / ", q.Answers.Select(a => a.LabelFor(content)))}*",
             }).ToArray()),
             ["noQuestions"] = questions.Count == 0 ? L("copilot-no-questions") : "",
             ["fixHeading"] = fix is not null

@@ -72,7 +72,7 @@ public sealed class CopilotTranscriptTests
         var questions = texts.SkipWhile(t => t != "Ask the user").Skip(1).TakeWhile(t => !t.StartsWith("Fix steps", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, questions.Count);
         Assert.StartsWith("1. Which Office 365 plan is your organization on?", questions[0], StringComparison.Ordinal);
-        Assert.EndsWith("(Plan E (Enterprise) / Plan P (Professional / small business))", questions[0], StringComparison.Ordinal);
+        Assert.EndsWith(" — *Plan E (Enterprise) / Plan P (Professional / small business)*", questions[0], StringComparison.Ordinal);
         Assert.StartsWith("2. Does your organization sign in with its own (custom) domain", questions[1], StringComparison.Ordinal);
         Assert.StartsWith("3. Does your organization use single sign-on with AD FS", questions[2], StringComparison.Ordinal);
         // The fix steps of the most likely cause, and every documented cause (none is ruled out by this paste).
