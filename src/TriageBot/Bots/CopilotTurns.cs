@@ -83,9 +83,10 @@ internal sealed partial class CopilotTurns(
                 return true;
         }
 
-        // In the helpdesk channel an agent's @TriageBot <text> is for the co-pilot; anyone else there gets the
-        // end-user triage. When Teams cannot say who is an agent, the helpdesk's own channel counts as agents'.
-        if (!string.IsNullOrEmpty(text) && IsHelpdeskChannel(activity) && texts.CommandOf(text) == BotCommand.None
+        // In the helpdesk channel an agent's @TriageBot <text> is for the co-pilot (unless the whole message is one of the
+        // conversation's commands, such as "help"; a paste that merely contains "a person" is a paste); anyone else there
+        // gets the end-user triage. When Teams cannot say who is an agent, the helpdesk's own channel counts as agents'.
+        if (!string.IsNullOrEmpty(text) && IsHelpdeskChannel(activity) && texts.WholeMessageCommandOf(text) == BotCommand.None
             && await agents.CheckAsync(activity, cancellationToken) != AgentCheck.NotAgent)
         {
             await SendAsync(turn, cards.Copilot(text, 0, activity.Locale), cancellationToken);

@@ -111,7 +111,12 @@ public sealed class BotTexts
     public bool Has(string id) => _strings.ContainsKey(id);
 
     /// <summary>Which command a message is: the whole message, or a phrase of two or more words inside it.</summary>
-    public BotCommand CommandOf(string? text)
+    public BotCommand CommandOf(string? text) => CommandOf(text, wholeMessageOnly: false);
+
+    /// <summary>Which command a message is when the whole message is one (a paste that mentions "a person" is none).</summary>
+    public BotCommand WholeMessageCommandOf(string? text) => CommandOf(text, wholeMessageOnly: true);
+
+    private BotCommand CommandOf(string? text, bool wholeMessageOnly)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -129,7 +134,7 @@ public sealed class BotTexts
                 return command;
             }
         }
-        if (t.Length <= 80)
+        if (!wholeMessageOnly && t.Length <= 80)
         {
             foreach (var (command, phrase) in _commands)
             {

@@ -184,6 +184,22 @@ public sealed class CopilotTranscriptTests
     }
 
     [Fact]
+    public async Task HelpdeskChannel_AgentPasteThatContainsACommandPhrase_IsStillAPaste_ButHelpIsHelp()
+    {
+        var (flow, adapter) = Bot();
+        const string Thread = HelpdeskChannel + ";messageid=1700000000004";
+
+        // "a person" and "停止" are commands inside a short end-user message; an agent's paste is a paste.
+        await flow.Send(Message(adapter, "a person in accounting says: Sign-in address not found", Agent, Thread))
+            .AssertReply(reply => Assert.StartsWith("Co-pilot: candidate 1 of ", Texts(Card(reply))[0], StringComparison.Ordinal))
+            .Send(Message(adapter, "找不到登录地址，停止了", Agent, Thread))
+            .AssertReply(reply => Assert.StartsWith("Co-pilot: candidate 1 of ", Texts(Card(reply))[0], StringComparison.Ordinal))
+            .Send(Message(adapter, "help", Agent, Thread))
+            .AssertReply(TriageBotFactory.Texts.Get("help", "en-us"))
+            .StartTestAsync();
+    }
+
+    [Fact]
     public async Task HelpdeskChannel_NonAgentMentionsTheBot_GetsTheEndUserTriage()
     {
         var (flow, adapter) = Bot();
