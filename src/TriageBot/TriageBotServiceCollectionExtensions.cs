@@ -55,6 +55,10 @@ public static class TriageBotServiceCollectionExtensions
         services.AddSingleton<TriageDialog>();
         services.AddEscalation(configuration);
         services.AddSingleton<HelpdeskTurns>();
+        services.AddSingleton(sp => AgentCommands.Load(DialogsPath(sp, contentRoot)));
+        services.AddSingleton<CopilotCards>();
+        services.AddSingleton<ErrorSearch>();
+        services.AddSingleton<CopilotTurns>();
         services.AddSingleton<IBot, TriageActivityHandler>();
         return services;
     }

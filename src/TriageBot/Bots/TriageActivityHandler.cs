@@ -15,6 +15,7 @@ internal sealed class TriageActivityHandler(
     IStorage storage,
     ConversationState conversationState,
     HelpdeskTurns helpdesk,
+    CopilotTurns copilot,
     ILogger<TriageActivityHandler> log) : ActivityHandler
 {
     private readonly DialogSet _dialogs = new DialogSet(conversationState.CreateProperty<DialogState>("dialogState")).Add(triage);
@@ -44,6 +45,12 @@ internal sealed class TriageActivityHandler(
                 await helpdesk.OnAnswerAsync(turnContext, value, cancellationToken);
                 return;
             }
+        }
+
+        // Agents' commands and the co-pilot card's buttons come before any triage.
+        if (await copilot.OnMessageAsync(turnContext, cancellationToken))
+        {
+            return;
         }
 
         var text = activity.RemoveRecipientMention()?.Trim();
@@ -120,6 +127,10 @@ internal sealed class TriageActivityHandler(
                     Value = new { code = "BadRequest", message = texts.Get("helpdesk-unknown-action", "en-us") },
                 },
             };
+        }
+        if (CopilotTurns.HandlesInvoke(activity.Name))
+        {
+            return await copilot.OnInvokeAsync(turnContext, cancellationToken);
         }
         return await base.OnInvokeActivityAsync(turnContext, cancellationToken);
     }

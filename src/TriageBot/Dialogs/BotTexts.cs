@@ -31,29 +31,18 @@ public sealed class BotTexts
 
     public static readonly string[] Languages = ["en-us", "de-de", "zh-cn", "zh-tw"];
 
+    /// <summary>
+    /// The files of <c>dialogs/</c> whose <c>strings:</c> hold the bot's words: the end users' conversation, and the
+    /// helpdesk agents' co-pilot and ticket list (<c>agents.yaml</c>, which also has the agent commands).
+    /// </summary>
+    public static readonly string[] StringFiles = ["strings.yaml", "agents.yaml"];
+
     public static BotTexts Load(string dialogsFolder)
     {
         var strings = new Dictionary<string, Dictionary<string, string>>(StringComparer.OrdinalIgnoreCase);
-        var stringsRoot = FlowLoader.Read(Path.Combine(dialogsFolder, "strings.yaml"));
-        if (stringsRoot.Children.TryGetValue(new YamlScalarNode("strings"), out var s) && s is YamlMappingNode map)
+        foreach (var file in StringFiles)
         {
-            foreach (var (key, node) in map.Children)
-            {
-                var id = ((YamlScalarNode)key).Value!;
-                if (node is not YamlMappingNode texts)
-                {
-                    throw new FlowException("strings.yaml", (int)node.Start.Line, $"'{id}' must map languages to texts");
-                }
-                strings[id] = texts.Children.ToDictionary(
-                    kv => SourceDocument.Normalize(((YamlScalarNode)kv.Key).Value!),
-                    kv => ((YamlScalarNode)kv.Value).Value ?? "",
-                    StringComparer.OrdinalIgnoreCase);
-                var missing = Languages.Where(l => !strings[id].ContainsKey(l)).ToList();
-                if (missing.Count > 0)
-                {
-                    throw new FlowException("strings.yaml", (int)node.Start.Line, $"'{id}' has no text for {string.Join(", ", missing)}");
-                }
-            }
+            ReadStrings(dialogsFolder, file, strings);
         }
         var commands = new List<(BotCommand, string)>();
         var commandsRoot = FlowLoader.Read(Path.Combine(dialogsFolder, "commands.yaml"));
@@ -70,6 +59,37 @@ public sealed class BotTexts
             }
         }
         return new BotTexts(strings, commands);
+    }
+
+    /// <summary>The <c>strings:</c> section of one file: every text in every language, no id twice across the files.</summary>
+    private static void ReadStrings(string dialogsFolder, string file, Dictionary<string, Dictionary<string, string>> strings)
+    {
+        var root = FlowLoader.Read(Path.Combine(dialogsFolder, file));
+        if (!root.Children.TryGetValue(new YamlScalarNode("strings"), out var s) || s is not YamlMappingNode map)
+        {
+            return;
+        }
+        foreach (var (key, node) in map.Children)
+        {
+            var id = ((YamlScalarNode)key).Value!;
+            if (node is not YamlMappingNode texts)
+            {
+                throw new FlowException(file, (int)node.Start.Line, $"'{id}' must map languages to texts");
+            }
+            if (strings.ContainsKey(id))
+            {
+                throw new FlowException(file, (int)key.Start.Line, $"'{id}' is already defined in another file");
+            }
+            strings[id] = texts.Children.ToDictionary(
+                kv => SourceDocument.Normalize(((YamlScalarNode)kv.Key).Value!),
+                kv => ((YamlScalarNode)kv.Value).Value ?? "",
+                StringComparer.OrdinalIgnoreCase);
+            var missing = Languages.Where(l => !strings[id].ContainsKey(l)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new FlowException(file, (int)node.Start.Line, $"'{id}' has no text for {string.Join(", ", missing)}");
+            }
+        }
     }
 
     /// <summary>The text <paramref name="id"/> in <paramref name="locale"/> (else English) with {name} values filled in.</summary>
@@ -91,7 +111,12 @@ public sealed class BotTexts
     public bool Has(string id) => _strings.ContainsKey(id);
 
     /// <summary>Which command a message is: the whole message, or a phrase of two or more words inside it.</summary>
-    public BotCommand CommandOf(string? text)
+    public BotCommand CommandOf(string? text) => CommandOf(text, wholeMessageOnly: false);
+
+    /// <summary>Which command a message is when the whole message is one (a paste that mentions "a person" is none).</summary>
+    public BotCommand WholeMessageCommandOf(string? text) => CommandOf(text, wholeMessageOnly: true);
+
+    private BotCommand CommandOf(string? text, bool wholeMessageOnly)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -109,7 +134,7 @@ public sealed class BotTexts
                 return command;
             }
         }
-        if (t.Length <= 80)
+        if (!wholeMessageOnly && t.Length <= 80)
         {
             foreach (var (command, phrase) in _commands)
             {

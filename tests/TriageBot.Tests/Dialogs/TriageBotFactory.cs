@@ -20,6 +20,7 @@ internal static class TriageBotFactory
     private static readonly Lazy<ErrorMatcher> LazyMatcher = new(() => new ErrorMatcher(LazyCatalog.Value));
     private static readonly Lazy<FlowSet> LazyFlows = new(() => FlowLoader.Load(RepositoryPaths.Dialogs, LazyCatalog.Value));
     private static readonly Lazy<BotTexts> LazyTexts = new(() => BotTexts.Load(RepositoryPaths.Dialogs));
+    private static readonly Lazy<AgentCommands> LazyAgentCommands = new(() => AgentCommands.Load(RepositoryPaths.Dialogs));
 
     public static Catalog Catalog => LazyCatalog.Value;
 
@@ -28,6 +29,14 @@ internal static class TriageBotFactory
     public static FlowSet Flows => LazyFlows.Value;
 
     public static TriageCards Cards => new(Catalog, Texts);
+
+    public static AgentCommands AgentCommands => LazyAgentCommands.Value;
+
+    public static ErrorMatcher Matcher => LazyMatcher.Value;
+
+    /// <summary>The agents' cards, with the helpdesk settings <paramref name="options"/>.</summary>
+    public static CopilotCards CopilotCards(EscalationOptions? options = null) =>
+        new(Catalog, Matcher, new TriagePlanner(Catalog, Flows), Cards, Texts, Microsoft.Extensions.Options.Options.Create(options ?? new EscalationOptions()));
 
     public static (TestFlow Flow, TestAdapter Adapter, IBot Bot) Create(string locale = "en-US", IStorage? storage = null) =>
         Create(locale, storage, connector: null, options: null);
@@ -47,7 +56,10 @@ internal static class TriageBotFactory
             conversationState, tickets, NullLogger<TriageDialog>.Instance);
         var agents = new HelpdeskAgents(connector ?? new Moq.Mock<Protocol.Connector.IConnectorClient>(Moq.MockBehavior.Strict).Object, storage, escalation, time, NullLogger<HelpdeskAgents>.Instance);
         var helpdesk = new HelpdeskTurns(new TicketActions(tickets, agents), tickets, new HelpdeskCards(Texts, escalation), Texts, escalation, NullLogger<HelpdeskTurns>.Instance);
-        var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, helpdesk, NullLogger<TriageActivityHandler>.Instance);
+        var planner = new TriagePlanner(Catalog, Flows);
+        var copilot = new CopilotTurns(AgentCommands, new CopilotCards(Catalog, LazyMatcher.Value, planner, Cards, Texts, escalation), new ErrorSearch(Catalog, LazyMatcher.Value, planner),
+            agents, tickets, new HelpdeskCards(Texts, escalation), Texts, escalation, time, NullLogger<CopilotTurns>.Instance);
+        var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, helpdesk, copilot, NullLogger<TriageActivityHandler>.Instance);
         var adapter = new TestAdapter("conv-" + Guid.NewGuid().ToString("N")[..8], locale);
         return (new TestFlow(adapter, bot), adapter, bot);
     }
