@@ -20,6 +20,11 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     // Written independently and never tuned on: it tells how the matcher does on text nobody fitted it to.
     private static readonly Lazy<IReadOnlyList<Case>> Holdout = new(() => Load("holdout.jsonl"));
 
+    // A second set written blind to the matcher, the curated catalog and the other sets (paraphrased
+    // descriptions, fragments, typos, chat, client dialogs; out-of-scope in en/de/zh-cn/zh-tw). Measured
+    // only: the floors below are loose placeholders until real ones are set from a measurement.
+    private static readonly Lazy<IReadOnlyList<Case>> Holdout2 = new(() => Load("holdout2.jsonl"));
+
     private static List<Case> Load(string file) =>
         File.ReadLines(Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching", file))
             .Where(l => l.Trim().Length > 0)
@@ -101,6 +106,33 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
         output.WriteLine($"holdout in-scope: {(double)correctIn / totalIn:P1}, out-of-scope none: {(double)correctNone / totalNone:P1}");
         Assert.True(correctIn >= 0.80 * totalIn, $"holdout in-scope {correctIn}/{totalIn}");
         Assert.True(correctNone >= 0.90 * totalNone, $"holdout none {correctNone}/{totalNone}");
+    }
+
+    [Fact]
+    public void Match_Holdout2_MeetsLooseFloors()
+    {
+        Assert.NotEmpty(Holdout2.Value);
+        var unknown = Holdout2.Value.Where(c => c.Expect != "none" && SymptomOf(SharedCatalog.Catalog, c.Expect) is null).Select(c => c.Id).ToList();
+        Assert.True(unknown.Count == 0, "holdout2 labels that name no documented message: " + string.Join(", ", unknown));
+
+        var scored = Holdout2.Value.Select(c => (Case: c, Correct: IsCorrect(c, SharedCatalog.Matcher.Match(c.Text)))).ToList();
+        foreach (var kind in scored.GroupBy(r => r.Case.Kind).OrderBy(g => g.Key))
+        {
+            var correct = kind.Count(r => r.Correct);
+            output.WriteLine($"holdout2 kind {kind.Key}: {(double)correct / kind.Count():P1} ({correct}/{kind.Count()})");
+        }
+        foreach (var lang in scored.GroupBy(r => r.Case.Lang).OrderBy(g => g.Key))
+        {
+            var inScope = lang.Where(r => r.Case.Expect != "none").ToList();
+            var none = lang.Where(r => r.Case.Expect == "none").ToList();
+            output.WriteLine($"holdout2 lang {lang.Key}: {(double)lang.Count(r => r.Correct) / lang.Count():P1} ({lang.Count(r => r.Correct)}/{lang.Count()}); " +
+                             $"in-scope {inScope.Count(r => r.Correct)}/{inScope.Count}, none {none.Count(r => r.Correct)}/{none.Count}");
+        }
+        int correctIn = scored.Count(r => r.Case.Expect != "none" && r.Correct), totalIn = scored.Count(r => r.Case.Expect != "none");
+        int correctNone = scored.Count(r => r.Case.Expect == "none" && r.Correct), totalNone = scored.Count(r => r.Case.Expect == "none");
+        output.WriteLine($"holdout2 in-scope: {(double)correctIn / totalIn:P1} ({correctIn}/{totalIn}), out-of-scope none: {(double)correctNone / totalNone:P1} ({correctNone}/{totalNone})");
+        Assert.True(correctIn >= 0.60 * totalIn, $"holdout2 in-scope {correctIn}/{totalIn}");
+        Assert.True(correctNone >= 0.60 * totalNone, $"holdout2 none {correctNone}/{totalNone}");
     }
 
     [Fact]
