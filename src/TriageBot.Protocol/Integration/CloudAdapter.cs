@@ -97,6 +97,12 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
             return;
         }
 
+        // JSON text may start with a UTF-8 byte order mark (RFC 8259 lets a reader ignore it); the reader does not skip it.
+        if (body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
         Activity? activity;
         try
         {
