@@ -155,6 +155,9 @@ public sealed partial class PostgresTestServer : IDisposable
             return;
         }
 
+        // Test processes running at once (dotnet test runs the projects in parallel) would otherwise remove the same
+        // orphan together, and one would return while the other is still deleting it: one at a time.
+        using var removing = LockOrphanRemoval();
         foreach (var folder in Directory.GetDirectories(ClustersDirectory))
         {
             try
@@ -168,6 +171,32 @@ public sealed partial class PostgresTestServer : IDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Another user's cluster: not ours to remove.
+            }
+        }
+    }
+
+    /// <summary>
+    /// An exclusive lock (flock, through <see cref="FileShare.None"/>) on a file beside the clusters, held while
+    /// orphans are removed; waits for another process holding it, at most <see cref="ToolTimeout"/>. Null when this
+    /// user may not open another user's lock file: then removal goes on unlocked, as before.
+    /// </summary>
+    private static FileStream? LockOrphanRemoval()
+    {
+        var path = Path.Combine(ClustersDirectory, ".orphans.lock");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < ToolTimeout)
+            {
+                Thread.Sleep(50);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
             }
         }
     }
