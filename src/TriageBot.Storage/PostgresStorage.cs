@@ -73,6 +73,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
     public Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        CheckKeys(keys);
         if (keys.Length == 0)
         {
             return Task.FromResult<IDictionary<string, object>>(new Dictionary<string, object>(StringComparer.Ordinal));
@@ -97,6 +98,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
     public async Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        CheckKeys(changes.Keys);
         if (changes.Count == 0)
         {
             return;
@@ -157,6 +159,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
     public Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        CheckKeys(keys);
         if (keys.Length == 0)
         {
             return Task.CompletedTask;
@@ -214,6 +217,9 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
         }
         catch (Exception ex) when (IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
+            // After a server restart every idle pooled connection is dead: drop them all now, so the next call
+            // opens a fresh one instead of finding the dead ones one failure at a time.
+            _dataSource.Clear();
             throw new StorageUnavailableException($"The storage ({_where}) cannot be reached: {ex.Message}", ex);
         }
     }
@@ -286,6 +292,22 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
         TimeoutException => true,
         _ => false,
     };
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000 (the server refuses the whole statement), so a key with one is refused
+    /// here, by name, before anything is sent. Values are safe: their JSON escapes it as <c>\u0000</c>.
+    /// </summary>
+    private static void CheckKeys(IEnumerable<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(keys));
+            if (key.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("A storage key cannot contain the NUL character (U+0000): PostgreSQL text cannot hold it.", nameof(keys));
+            }
+        }
+    }
 
     private static int Seconds(TimeSpan value) => (int)Math.Ceiling(value.TotalSeconds);
 

@@ -9,10 +9,14 @@ namespace TriageBot.Storage;
 /// <summary>
 /// <see cref="IStorage"/> in one SQLite table (WAL mode). ETag checks happen inside the SQL statements,
 /// in an IMMEDIATE transaction per batch, so concurrent writers holding the same ETag cannot both win.
+/// A database that cannot be opened, read or written for reasons of the environment (its folder or file gone
+/// or read-only, the disk full, an I/O error, locked longer than the busy timeout) fails the call with
+/// <see cref="StorageUnavailableException"/>; the next call tries again.
 /// </summary>
 public sealed class SqliteStorage : IExpiringStorage
 {
     private readonly string _connectionString;
+    private readonly string _path;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Opens (and creates if needed) the database.</summary>
@@ -20,6 +24,7 @@ public sealed class SqliteStorage : IExpiringStorage
     {
         var path = Path.GetFullPath(options?.Value.DatabasePath ?? throw new ArgumentNullException(nameof(options)));
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _path = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString();
         _timeProvider = timeProvider ?? TimeProvider.System;
 
@@ -39,9 +44,14 @@ public sealed class SqliteStorage : IExpiringStorage
     }
 
     /// <inheritdoc />
-    public async Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
+    public Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        return GuardAsync(() => ReadCoreAsync(keys, cancellationToken));
+    }
+
+    private async Task<IDictionary<string, object>> ReadCoreAsync(string[] keys, CancellationToken cancellationToken)
+    {
         IDictionary<string, object> result = new Dictionary<string, object>(StringComparer.Ordinal);
         if (keys.Length == 0)
         {
@@ -66,14 +76,18 @@ public sealed class SqliteStorage : IExpiringStorage
     }
 
     /// <inheritdoc />
-    public async Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
+    public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (changes.Count == 0)
+        return changes.Count == 0 ? Task.CompletedTask : GuardAsync(async () =>
         {
-            return;
-        }
+            await WriteCoreAsync(changes, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
 
+    private async Task WriteCoreAsync(IDictionary<string, object> changes, CancellationToken cancellationToken)
+    {
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var connection = Open();
@@ -131,9 +145,18 @@ public sealed class SqliteStorage : IExpiringStorage
     }
 
     /// <inheritdoc />
-    public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        return GuardAsync(async () =>
+        {
+            await DeleteCoreAsync(keys, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+    }
+
+    private async Task DeleteCoreAsync(string[] keys, CancellationToken cancellationToken)
+    {
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var key in keys)
@@ -149,7 +172,10 @@ public sealed class SqliteStorage : IExpiringStorage
     }
 
     /// <inheritdoc />
-    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        GuardAsync(() => PurgeCoreAsync(now, cancellationToken));
+
+    private async Task<int> PurgeCoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = Open();
         await using var command = connection.CreateCommand();
@@ -157,6 +183,24 @@ public sealed class SqliteStorage : IExpiringStorage
         command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (IsUnavailable(ex))
+        {
+            throw new StorageUnavailableException($"The storage (SQLite database {_path}) cannot be used right now: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Failures of the environment rather than of the statement: busy or locked past the timeout, out of
+    /// memory, read-only, I/O error, disk full, cannot open the file, lock protocol error.
+    /// </summary>
+    private static bool IsUnavailable(SqliteException ex) => ex.SqliteErrorCode is 5 or 6 or 7 or 8 or 10 or 13 or 14 or 15;
 
     private SqliteConnection Open()
     {

@@ -9,6 +9,7 @@ using TriageBot.Dialogs;
 using TriageBot.Escalation;
 using TriageBot.Protocol.Builder;
 using TriageBot.Protocol.Integration;
+using TriageBot.Resilience;
 using TriageBot.Storage;
 
 namespace TriageBot;
@@ -59,7 +60,10 @@ public static class TriageBotServiceCollectionExtensions
         services.AddSingleton<CopilotCards>();
         services.AddSingleton<ErrorSearch>();
         services.AddSingleton<CopilotTurns>();
-        services.AddSingleton<IBot, TriageActivityHandler>();
+        services.AddSingleton<TriageActivityHandler>();
+        services.AddSingleton<IBot>(sp => new ReplayGuard(sp.GetRequiredService<TriageActivityHandler>(), sp.GetRequiredService<ConversationState>(), sp.GetRequiredService<ILogger<ReplayGuard>>()));
+        services.AddSingleton<TurnErrorHandler>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>(StorageHealthCheck.Name, timeout: TimeSpan.FromSeconds(10));
         return services;
     }
 
@@ -81,28 +85,10 @@ public static class TriageBotServiceCollectionExtensions
         }
 
         var adapter = app.Services.GetRequiredService<CloudAdapter>();
-        var conversationState = app.Services.GetRequiredService<ConversationState>();
-        var turnLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TriageBot.Turn");
-        adapter.OnTurnError = async (turn, exception) =>
-        {
-            turnLog.LogError(exception, "Turn failed in conversation {ConversationId}", turn.Activity.Conversation?.Id);
-            try
-            {
-                // A conversation whose state broke the turn must not break the next one too.
-                await conversationState.DeleteAsync(turn);
-            }
-            catch (Exception cleanup)
-            {
-                turnLog.LogWarning(cleanup, "Could not clear the state of conversation {ConversationId}", turn.Activity.Conversation?.Id);
-            }
-            if (turn.Activity.Type == Protocol.Schema.ActivityTypes.Message)
-            {
-                var texts = app.Services.GetRequiredService<BotTexts>();
-                await turn.SendActivityAsync(turn.Activity.CreateReply(texts.Get("apology", TriageDialog.ChooseLocale("en-us", turn.Activity.Locale))));
-            }
-        };
+        adapter.OnTurnError = app.Services.GetRequiredService<TurnErrorHandler>().HandleAsync;
 
-        app.MapGet("/healthz", () => Results.Ok(new { status = "healthy" }));
+        // 200 while the storage answers, 503 with the reason while it does not (see StorageHealthCheck).
+        app.MapHealthChecks("/healthz", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = StorageHealthCheck.WriteAsync });
         app.MapBotFramework("/api/messages");
         return app;
     }

@@ -201,6 +201,28 @@ public sealed class PostgresStorageTests(PostgresFixture fixture) : StorageContr
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => storage.ReadAsync(["k"], cancelled.Token));
     }
 
+    [Fact]
+    public async Task EveryOperation_KeyWithNulCharacter_ArgumentExceptionBeforeAnythingIsSent()
+    {
+        var storage = Create();
+        const string key = "msteams/conversations/a:\0evil";
+
+        Assert.Contains("NUL", (await Assert.ThrowsAsync<ArgumentException>(() => storage.ReadAsync([key]))).Message);
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.WriteAsync(new Dictionary<string, object> { ["fine"] = new Note(), [key] = new Note() }));
+        await Assert.ThrowsAsync<ArgumentException>(() => storage.DeleteAsync([key]));
+        Assert.Empty(await storage.ReadAsync(["fine"]));
+    }
+
+    [Fact]
+    public async Task WriteAsync_NulCharacterInAValue_IsStoredAndReadBack()
+    {
+        var storage = Create();
+
+        await storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = "before\0after" } });
+
+        Assert.Equal("before\0after", (await storage.ReadAsync<Note>(["k"]))["k"].Text);
+    }
+
     private static int ClosedLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

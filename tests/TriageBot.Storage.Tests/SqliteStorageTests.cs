@@ -28,6 +28,41 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
     }
 
     [Fact]
+    public async Task EveryOperation_DatabaseFolderGone_ThrowsStorageUnavailable_AndWorksAgainWhenItIsBack()
+    {
+        var storage = Create();
+        await storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = "kept" } });
+        var folder = Path.GetDirectoryName(DatabasePath)!;
+        Directory.Move(folder, folder + "-away");
+        SqliteConnection.ClearAllPools();
+
+        var failures = new[]
+        {
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync(["k"])),
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note() })),
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.DeleteAsync(["k"])),
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.PurgeExpiredAsync(_time.GetUtcNow())),
+        };
+        Directory.Move(folder + "-away", folder);
+
+        Assert.All(failures, ex =>
+        {
+            Assert.Contains(DatabasePath, ex.Message);
+            Assert.Equal(14, Assert.IsType<SqliteException>(ex.InnerException).SqliteErrorCode);
+        });
+        Assert.Equal("kept", (await storage.ReadAsync<Note>(["k"]))["k"].Text);
+    }
+
+    [Fact]
+    public async Task WriteAsync_ETagConflict_IsStillAConflictNotAnOutage()
+    {
+        var storage = Create();
+        await storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = "first" } });
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = "stale", ETag = "not-the-current-one" } }));
+    }
+
+    [Fact]
     public async Task WriteAsync_SecondInstanceOnSameFile_SeesData()
     {
         await Create().WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = "persisted" } });

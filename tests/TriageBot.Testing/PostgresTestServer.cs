@@ -111,6 +111,15 @@ public sealed partial class PostgresTestServer : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Stops the throwaway cluster's server (fast shutdown: sessions are ended), keeping its data and port, as a
+    /// database outage; <see cref="Restart"/> brings it back. An existing server cannot be stopped by the tests.
+    /// </summary>
+    public void Stop() => (_cluster ?? throw NotOurs()).StopServer();
+
+    /// <summary>Starts the server stopped by <see cref="Stop"/> again, on the same port with the same data.</summary>
+    public void Restart() => (_cluster ?? throw NotOurs()).StartServer();
+
     /// <summary>Stops the throwaway cluster and deletes its folder (nothing for an existing server).</summary>
     public void Dispose()
     {
@@ -120,6 +129,9 @@ public sealed partial class PostgresTestServer : IDisposable
             _cluster?.Stop();
         }
     }
+
+    private InvalidOperationException NotOurs() =>
+        new($"{Description} is not a throwaway cluster of the tests, so they cannot stop or start it.");
 
     private static string? FindBinaries(string root)
     {
@@ -143,6 +155,9 @@ public sealed partial class PostgresTestServer : IDisposable
             return;
         }
 
+        // Test processes running at once (dotnet test runs the projects in parallel) would otherwise remove the same
+        // orphan together, and one would return while the other is still deleting it: one at a time.
+        using var removing = LockOrphanRemoval();
         foreach (var folder in Directory.GetDirectories(ClustersDirectory))
         {
             try
@@ -156,6 +171,32 @@ public sealed partial class PostgresTestServer : IDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Another user's cluster: not ours to remove.
+            }
+        }
+    }
+
+    /// <summary>
+    /// An exclusive lock (flock, through <see cref="FileShare.None"/>) on a file beside the clusters, held while
+    /// orphans are removed; waits for another process holding it, at most <see cref="ToolTimeout"/>. Null when this
+    /// user may not open another user's lock file: then removal goes on unlocked, as before.
+    /// </summary>
+    private static FileStream? LockOrphanRemoval()
+    {
+        var path = Path.Combine(ClustersDirectory, ".orphans.lock");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < ToolTimeout)
+            {
+                Thread.Sleep(50);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
             }
         }
     }
@@ -262,6 +303,13 @@ public sealed partial class PostgresTestServer : IDisposable
                 System.IO.Directory.Delete(Directory, recursive: true);
             }
         }
+
+        public void StopServer() =>
+            Check(Run(runAs, Directory, Path.Combine(bin, "pg_ctl"), "-D", Data, "-m", "fast", "-w", "-t", "60", "stop"), "pg_ctl stop");
+
+        public void StartServer() =>
+            Check(Run(runAs, Directory, Path.Combine(bin, "pg_ctl"), "-D", Data, "-l", Log, "-w", "-t", "60",
+                "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "start"), "pg_ctl start");
 
         private void Initialise()
         {

@@ -19,10 +19,11 @@ public sealed class BotEndpointTests(BotEndpointTests.App app) : IClassFixture<B
         }
     }
 
-    private static object Message(string text, string conversation = "conv-1") => new
+    // Every message gets an id of its own (the same id again in a conversation is a redelivery, and ignored).
+    private static object Message(string text, string conversation = "conv-1", string? id = null) => new
     {
         type = "message",
-        id = "act-1",
+        id = id ?? Guid.NewGuid().ToString("N"),
         text,
         channelId = "msteams",
         serviceUrl = "http://127.0.0.1:9/",
@@ -51,7 +52,7 @@ public sealed class BotEndpointTests(BotEndpointTests.App app) : IClassFixture<B
     [Fact]
     public async Task Message_ExpectReplies_AnswersWithTheDocumentedErrorInTheBody()
     {
-        var replies = await Post(Message("hi, skype keeps saying Server is temporarily unavailable"));
+        var replies = await Post(Message("hi, skype keeps saying Server is temporarily unavailable", id: "act-1"));
 
         var reply = Assert.Single(replies.EnumerateArray());
         Assert.Contains("Server is temporarily unavailable", reply.GetRawText());

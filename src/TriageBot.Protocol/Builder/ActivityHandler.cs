@@ -63,7 +63,7 @@ public class ActivityHandler : IBot
     {
         var activity = turnContext.Activity;
         var botId = activity.Recipient?.Id;
-        var added = activity.MembersAdded?.Where(m => !string.Equals(m.Id, botId, StringComparison.Ordinal)).ToList();
+        var added = activity.MembersAdded?.Where(m => m is not null && !string.Equals(m.Id, botId, StringComparison.Ordinal)).ToList();
         return added is { Count: > 0 }
             ? OnMembersAddedAsync(added, turnContext, cancellationToken)
             : Task.CompletedTask;

@@ -9,7 +9,7 @@ namespace TriageBot.Protocol.Builder;
 /// written back by <see cref="SaveChangesAsync"/> only when it changed.
 /// </summary>
 /// <remarks>
-/// Stored as JSON only: <c>{ "state": { property: value }, "lastAccess", "expiresAt", "eTag" }</c>.
+/// Stored as JSON only: <c>{ "state": { property: value }, "lastAccess", "expiresAt", "activityIds", "eTag" }</c>.
 /// Properties arrive from storage as <see cref="JsonNode"/>s; the first typed
 /// <see cref="IStatePropertyAccessor{T}.GetAsync"/> deserializes the node into <c>T</c> and keeps that
 /// instance in the cache, so a caller can mutate the object it got (as with the SDK) and the change is
@@ -19,6 +19,8 @@ namespace TriageBot.Protocol.Builder;
 /// </remarks>
 public abstract class BotState
 {
+    private const string ActivityIdsProperty = "activityIds";
+
     private readonly IStorage _storage;
     private readonly string _contextServiceKey;
     private readonly TimeProvider _timeProvider;
@@ -39,6 +41,13 @@ public abstract class BotState
     /// <summary>How long state lives after its last save; null for ever.</summary>
     public TimeSpan? ExpireAfter { get; }
 
+    /// <summary>
+    /// How many ids of the activities whose turns saved this state are kept with it (0, the default: none).
+    /// The id goes into the same write as the turn's changes, so "this activity's changes are saved" and
+    /// "this activity is remembered" are one fact: see <see cref="HasSavedActivityAsync"/>.
+    /// </summary>
+    public int RememberedActivityIds { get; init; }
+
     /// <summary>Creates an accessor for one named property of this state.</summary>
     public IStatePropertyAccessor<T> CreateProperty<T>(string name)
     {
@@ -57,11 +66,19 @@ public abstract class BotState
 
         var key = GetStorageKey(turnContext);
         var items = await _storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
-        var cached = new CachedBotState();
+
+        // State that does not exist yet is created only if it still does not exist when saved: two first turns
+        // of a conversation at once must not both write unconditionally (the second would erase the first).
+        var cached = new CachedBotState { ETag = StorageExtensions.IfAbsentETag };
         if (items.TryGetValue(key, out var item))
         {
             var document = item as JsonObject ?? JsonSerializer.SerializeToNode(item, ProtocolJson.Options)!.AsObject();
             cached.ETag = document[StorageExtensions.ETagProperty]?.GetValue<string>();
+            if (document[ActivityIdsProperty] is JsonArray ids)
+            {
+                cached.ActivityIds.AddRange(ids.OfType<JsonValue>().Select(id => id.TryGetValue<string>(out var text) ? text : null).OfType<string>());
+            }
+
             var expired = document[StorageExtensions.ExpiresAtProperty] is JsonValue expiry
                 && expiry.TryGetValue<DateTimeOffset>(out var expiresAt)
                 && expiresAt <= _timeProvider.GetUtcNow();
@@ -98,25 +115,48 @@ public abstract class BotState
         }
 
         var now = _timeProvider.GetUtcNow();
+        var activityIds = RememberedIds(cached.ActivityIds, turnContext.Activity.Id);
         var document = new JsonObject
         {
             ["state"] = JsonNode.Parse(hash),
             ["lastAccess"] = now,
             [StorageExtensions.ExpiresAtProperty] = ExpireAfter is { } after ? now + after : null,
+            [ActivityIdsProperty] = activityIds.Count == 0 ? null : new JsonArray(activityIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
             [StorageExtensions.ETagProperty] = cached.ETag,
         };
         var key = GetStorageKey(turnContext);
         await _storage.WriteAsync(new Dictionary<string, object> { [key] = document }, cancellationToken).ConfigureAwait(false);
         cached.ETag = document[StorageExtensions.ETagProperty]?.GetValue<string>();
         cached.Hash = hash;
+        cached.ActivityIds.Clear();
+        cached.ActivityIds.AddRange(activityIds);
+    }
+
+    /// <summary>
+    /// Whether a turn of an activity with this turn's <see cref="Activity.Id"/> already saved this state (see
+    /// <see cref="RememberedActivityIds"/>): the activity is a redelivery whose changes are in the state. Loads
+    /// the state. False when the activity has no id or no ids are remembered.
+    /// </summary>
+    public async Task<bool> HasSavedActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(turnContext);
+        if (RememberedActivityIds <= 0 || string.IsNullOrEmpty(turnContext.Activity.Id))
+        {
+            return false;
+        }
+
+        await LoadAsync(turnContext, false, cancellationToken).ConfigureAwait(false);
+        return turnContext.TurnState.Get<CachedBotState>(_contextServiceKey)!.ActivityIds.Contains(turnContext.Activity.Id, StringComparer.Ordinal);
     }
 
     /// <summary>Empties the cached state; the next <see cref="SaveChangesAsync"/> writes the empty state.</summary>
     public void ClearState(ITurnContext turnContext)
     {
         ArgumentNullException.ThrowIfNull(turnContext);
-        var eTag = turnContext.TurnState.Get<CachedBotState>(_contextServiceKey)?.ETag;
-        turnContext.TurnState[_contextServiceKey] = new CachedBotState { ETag = eTag, Hash = string.Empty };
+        var previous = turnContext.TurnState.Get<CachedBotState>(_contextServiceKey);
+        var cleared = new CachedBotState { ETag = previous?.ETag, Hash = string.Empty };
+        cleared.ActivityIds.AddRange(previous?.ActivityIds ?? []);
+        turnContext.TurnState[_contextServiceKey] = cleared;
     }
 
     /// <summary>Deletes the state from the turn cache and from storage.</summary>
@@ -129,6 +169,23 @@ public abstract class BotState
 
     /// <summary>The storage key of this scope for the turn.</summary>
     protected abstract string GetStorageKey(ITurnContext turnContext);
+
+    /// <summary>The ids to store: those loaded, then this turn's, the newest <see cref="RememberedActivityIds"/>.</summary>
+    private List<string> RememberedIds(List<string> loaded, string? activityId)
+    {
+        if (RememberedActivityIds <= 0)
+        {
+            return [];
+        }
+
+        var ids = new List<string>(loaded);
+        if (!string.IsNullOrEmpty(activityId) && !ids.Contains(activityId, StringComparer.Ordinal))
+        {
+            ids.Add(activityId);
+        }
+
+        return ids.Count <= RememberedActivityIds ? ids : ids[^RememberedActivityIds..];
+    }
 
     internal async Task<Dictionary<string, object?>> GetStateAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
@@ -143,6 +200,9 @@ public abstract class BotState
         public string? ETag { get; set; }
 
         public string Hash { get; set; } = string.Empty;
+
+        /// <summary>Ids of the activities whose turns saved the state, oldest first.</summary>
+        public List<string> ActivityIds { get; } = [];
 
         public string ComputeHash() => JsonSerializer.Serialize(State, ProtocolJson.Options);
     }

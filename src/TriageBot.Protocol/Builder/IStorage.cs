@@ -64,6 +64,12 @@ public static class StorageExtensions
     /// <summary>Name of the optional expiry field in stored JSON.</summary>
     public const string ExpiresAtProperty = "expiresAt";
 
+    /// <summary>
+    /// An ETag no stored item ever has (storages issue GUIDs): a value written with it is created when its key is
+    /// absent, and refused with <see cref="StorageConcurrencyException"/> when someone created it meanwhile.
+    /// </summary>
+    public const string IfAbsentETag = "if-absent";
+
     /// <summary>Reads items as <typeparamref name="T"/> (System.Text.Json, <see cref="ProtocolJson.Options"/>).</summary>
     public static async Task<IDictionary<string, T>> ReadAsync<T>(this IStorage storage, string[] keys, CancellationToken cancellationToken = default)
     {

@@ -73,7 +73,10 @@ public static class BotFrameworkServiceCollectionExtensions
         services.TryAddSingleton(sp => new ConversationState(
             sp.GetRequiredService<IStorage>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value.ConversationStateExpiry));
+            sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value.ConversationStateExpiry)
+        {
+            RememberedActivityIds = Math.Max(0, sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value.RememberedActivityIds),
+        });
         services.TryAddSingleton(sp => new UserState(sp.GetRequiredService<IStorage>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }

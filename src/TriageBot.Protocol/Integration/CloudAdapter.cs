@@ -23,10 +23,37 @@ public interface IBotFrameworkHttpAdapter
 /// The Bot Framework adapter for ASP.NET Core: authenticates inbound activities, runs the bot, and sends
 /// its replies through the connector, or returns them in the response for <c>expectReplies</c> and invokes.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <b>Concurrent turns.</b> Several instances may share one store, and two turns of one conversation may run at
+/// once (two quick messages, a redelivery). State is written with the ETag it was read with, so the second
+/// writer gets <see cref="StorageConcurrencyException"/>. The adapter then runs the whole turn again, up to
+/// <see cref="BotFrameworkOptions.MaxTurnAttempts"/> times, each time with a fresh <see cref="TurnContext"/>
+/// (an empty turn state, so the state is read again, and the activity as received): the turn is applied once,
+/// to the state the other turn left, as if the two had come one after the other.
+/// </para>
+/// <para>
+/// A retried turn must not be heard twice, so while retries are possible the replies of an attempt are held
+/// back (<c>expectReplies</c> replies are in the attempt's own buffer anyway) and sent, in order, only after
+/// the bot returned, that is after its state was saved: a reply always describes saved state. Replies of an
+/// attempt that failed are dropped, and <see cref="BotAdapter.OnTurnError"/> speaks instead. The price: while a
+/// turn runs, <see cref="ITurnContext.SendActivityAsync(Activity, CancellationToken)"/> returns a
+/// <see cref="ResourceResponse"/> without an id, and a typing indicator is the only activity sent at once.
+/// Updates and deletions of earlier activities are not held back: they replace or remove what is there, so
+/// doing one again is harmless. Work a turn does outside its state must be idempotent too (TriageBot's tickets
+/// are created under an idempotency key taken from the conversation's state).
+/// </para>
+/// </remarks>
 public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
 {
     /// <summary>Turn-state key of the caller's <see cref="ClaimsIdentity"/>.</summary>
     public const string BotIdentityKey = "BotIdentity";
+
+    /// <summary>Turn-state key of the number of the attempt running (1, 2, ...; see <see cref="BotFrameworkOptions.MaxTurnAttempts"/>).</summary>
+    public const string TurnAttemptKey = "BotFrameworkAdapter.TurnAttempt";
+
+    // Turn-state key of the replies held back until the attempt completes.
+    private const string HeldRepliesKey = "BotFrameworkAdapter.HeldReplies";
 
     private readonly JwtTokenValidation _authentication;
     private readonly IConnectorClient _connector;
@@ -70,6 +97,12 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
             return;
         }
 
+        // JSON text may start with a UTF-8 byte order mark (RFC 8259 lets a reader ignore it); the reader does not skip it.
+        if (body.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            body = body[3..];
+        }
+
         Activity? activity;
         try
         {
@@ -85,6 +118,12 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
         if (activity is null || string.IsNullOrWhiteSpace(activity.Type))
         {
             await WriteProblemAsync(httpResponse, StatusCodes.Status400BadRequest, "Bad request", "The body must be a JSON activity with a 'type'.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (Defect(activity) is { } defect)
+        {
+            await WriteProblemAsync(httpResponse, StatusCodes.Status400BadRequest, "Bad request", defect, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -113,11 +152,10 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
             _trustedServiceUrls.Trust(activity.ServiceUrl);
         }
 
-        var context = new TurnContext(this, activity);
-        context.TurnState.Set(BotIdentityKey, identity);
+        TurnContext context;
         try
         {
-            await RunPipelineAsync(context, bot.OnTurnAsync, cancellationToken).ConfigureAwait(false);
+            context = await RunTurnAsync(body, activity, identity, bot, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -169,16 +207,145 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
                 Buffer(turnContext).Add(activity);
                 responses[i] = new ResourceResponse();
             }
+            else if (activity.Type != ActivityTypes.Typing && turnContext.TurnState.Get<List<Activity>>(HeldRepliesKey) is { } held)
+            {
+                held.Add(activity);
+                responses[i] = new ResourceResponse();
+            }
             else
             {
-                var conversationId = activity.Conversation?.Id ?? throw new InvalidOperationException("The activity has no conversation id.");
-                responses[i] = string.IsNullOrEmpty(activity.ReplyToId)
-                    ? await _connector.SendToConversationAsync(activity.ServiceUrl!, conversationId, activity, cancellationToken).ConfigureAwait(false)
-                    : await _connector.ReplyToActivityAsync(activity.ServiceUrl!, conversationId, activity.ReplyToId, activity, cancellationToken).ConfigureAwait(false);
+                responses[i] = await SendThroughConnectorAsync(activity, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return responses;
+    }
+
+    /// <summary>
+    /// Runs the bot on <paramref name="activity"/>, again on an ETag conflict (see the class remarks), with
+    /// <see cref="BotAdapter.OnTurnError"/> for what fails otherwise. Returns the context of the last attempt.
+    /// </summary>
+    private async Task<TurnContext> RunTurnAsync(byte[] body, Activity activity, ClaimsIdentity identity, IBot bot, CancellationToken cancellationToken)
+    {
+        var attempts = Math.Max(1, _options.MaxTurnAttempts);
+        for (var attempt = 1; ; attempt++)
+        {
+            // The bot may change the activity (removing the mention from its text): a retry starts from the bytes received.
+            var context = new TurnContext(this, attempt == 1 ? activity : JsonSerializer.Deserialize<Activity>(body, ProtocolJson.Options)!);
+            context.TurnState.Set(BotIdentityKey, identity);
+            context.TurnState[TurnAttemptKey] = attempt;
+            var held = attempts > 1 && !IsExpectReplies(context) ? new List<Activity>() : null;
+            if (held is not null)
+            {
+                context.TurnState.Set(HeldRepliesKey, held);
+            }
+
+            try
+            {
+                await bot.OnTurnAsync(context, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageConcurrencyException ex) when (attempt < attempts && !cancellationToken.IsCancellationRequested)
+            {
+                _logger.LogInformation("Turn in conversation {ConversationId} met a concurrent write of {Key} (attempt {Attempt} of {Attempts}); running it again on the current state",
+                    activity.Conversation?.Id, ex.Key, attempt, attempts);
+                continue;
+            }
+            catch (Exception ex) when (OnTurnError is not null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                if (attempts > 1)
+                {
+                    // What the failed attempt said describes state that was not saved.
+                    context.TurnState.Remove(HeldRepliesKey);
+                    context.TurnState.Remove(InvokeResponseKey);
+                    context.BufferedReplyActivities.Clear();
+                }
+
+                await OnTurnError(context, ex).ConfigureAwait(false);
+                return context;
+            }
+
+            if (held is not null)
+            {
+                context.TurnState.Remove(HeldRepliesKey);
+                try
+                {
+                    foreach (var reply in held)
+                    {
+                        await SendThroughConnectorAsync(reply, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception ex) when (OnTurnError is not null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    await OnTurnError(context, ex).ConfigureAwait(false);
+                }
+            }
+
+            return context;
+        }
+    }
+
+    private Task<ResourceResponse> SendThroughConnectorAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var conversationId = activity.Conversation?.Id ?? throw new InvalidOperationException("The activity has no conversation id.");
+        return string.IsNullOrEmpty(activity.ReplyToId)
+            ? _connector.SendToConversationAsync(activity.ServiceUrl!, conversationId, activity, cancellationToken)
+            : _connector.ReplyToActivityAsync(activity.ServiceUrl!, conversationId, activity.ReplyToId, activity, cancellationToken);
+    }
+
+    /// <summary>
+    /// What makes an activity unusable although it is well-formed JSON, or null: it names no conversation; a
+    /// message or invoke names no channel or sender; a message to be answered through the connector has no
+    /// <c>serviceUrl</c>; the <c>serviceUrl</c> is not an absolute http(s) URL; an id holds control characters
+    /// (they end up in storage keys, and PostgreSQL text cannot hold NUL).
+    /// </summary>
+    private static string? Defect(Activity activity)
+    {
+        (string Name, string? Value)[] ids =
+        [
+            ("id", activity.Id),
+            ("channelId", activity.ChannelId),
+            ("conversation.id", activity.Conversation?.Id),
+            ("from.id", activity.From?.Id),
+            ("recipient.id", activity.Recipient?.Id),
+            ("replyToId", activity.ReplyToId),
+        ];
+        foreach (var (name, value) in ids)
+        {
+            if (value is not null && value.Any(char.IsControl))
+            {
+                return $"'{name}' must not contain control characters.";
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.Conversation?.Id))
+        {
+            return "The activity needs 'conversation.id'.";
+        }
+
+        var fromSomeone = activity.Type is ActivityTypes.Message or ActivityTypes.Invoke;
+        if (fromSomeone && string.IsNullOrWhiteSpace(activity.ChannelId))
+        {
+            return "The activity needs 'channelId'.";
+        }
+
+        if (fromSomeone && string.IsNullOrWhiteSpace(activity.From?.Id))
+        {
+            return "The activity needs 'from.id'.";
+        }
+
+        if (activity.ServiceUrl is { } serviceUrl
+            && !(Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)))
+        {
+            return "'serviceUrl' must be an absolute http(s) URL.";
+        }
+
+        if (activity.Type == ActivityTypes.Message && string.IsNullOrWhiteSpace(activity.ServiceUrl)
+            && !string.Equals(activity.DeliveryMode, DeliveryModes.ExpectReplies, StringComparison.OrdinalIgnoreCase))
+        {
+            return "A message answered through the connector needs 'serviceUrl'.";
+        }
+
+        return null;
     }
 
     /// <summary>Replaces an activity; for <c>expectReplies</c> turns the update is returned with the replies instead.</summary>

@@ -130,11 +130,24 @@ public class Activity
         return this;
     }
 
-    /// <summary>All mention entities of this activity.</summary>
+    /// <summary>All mention entities of this activity (a mention whose fields have the wrong JSON types is left out).</summary>
     public IReadOnlyList<Mention> GetMentions() =>
-        Entities?.Where(e => string.Equals(e.Type, Mention.EntityType, StringComparison.OrdinalIgnoreCase))
-            .Select(e => e as Mention ?? e.GetAs<Mention>())
+        Entities?.Where(e => e is not null && string.Equals(e.Type, Mention.EntityType, StringComparison.OrdinalIgnoreCase))
+            .Select(e => e as Mention ?? TryReadMention(e))
+            .OfType<Mention>()
             .ToList() ?? [];
+
+    private static Mention? TryReadMention(Entity entity)
+    {
+        try
+        {
+            return entity.GetAs<Mention>();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Removes the text of every mention of <paramref name="id"/> from <see cref="Text"/> and trims it.
@@ -165,11 +178,26 @@ public class Activity
     /// <summary>Removes the bot's own @mention (the recipient's) from <see cref="Text"/>; returns the new text.</summary>
     public string? RemoveRecipientMention() => RemoveMentionText(Recipient?.Id);
 
-    /// <summary>Reads <see cref="ChannelData"/> as <typeparamref name="T"/>, or a new instance when absent.</summary>
-    public T GetChannelData<T>() where T : new() =>
-        ChannelData is { ValueKind: JsonValueKind.Object } data
-            ? data.Deserialize<T>(ProtocolJson.Options) ?? new T()
-            : new T();
+    /// <summary>
+    /// Reads <see cref="ChannelData"/> as <typeparamref name="T"/>, or a new instance when absent or when its fields
+    /// have other JSON types than <typeparamref name="T"/>'s (channel data is the channel's, not checked on the way in).
+    /// </summary>
+    public T GetChannelData<T>() where T : new()
+    {
+        if (ChannelData is not { ValueKind: JsonValueKind.Object } data)
+        {
+            return new T();
+        }
+
+        try
+        {
+            return data.Deserialize<T>(ProtocolJson.Options) ?? new T();
+        }
+        catch (JsonException)
+        {
+            return new T();
+        }
+    }
 
     /// <summary>Shallow copy (used to strip fields before sending without changing the caller's object).</summary>
     internal Activity ShallowClone() => (Activity)MemberwiseClone();

@@ -30,6 +30,9 @@ public sealed partial class TriageDialog : ComponentDialog
     /// <summary>Conversation state property: the ids of the tickets created in this conversation.</summary>
     public const string TicketsProperty = "tickets";
 
+    /// <summary>How much of a paste the triage keeps (for the ticket).</summary>
+    private const int MaxPasted = 4000;
+
     /// <summary>Options that start the dialog straight at the hand-over to a human.</summary>
     public const string HumanRequest = "\u0001human";
 
@@ -86,14 +89,14 @@ public sealed partial class TriageDialog : ComponentDialog
         if (activity.Value is { } value)
         {
             // A button from another (older) card: say so and ask the current question again.
-            var flow = value.ValueKind == System.Text.Json.JsonValueKind.Object && value.TryGetProperty("flow", out var f) ? f.GetString() : null;
+            var flow = value.ValueKind == System.Text.Json.JsonValueKind.Object && value.TryGetProperty("flow", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.String ? f.GetString() : null;
             if (flow != state.FlowId)
             {
                 await turn.SendActivityAsync(Reply(turn, _texts.Get("unknown-submit", state.Locale)), cancellationToken);
                 await innerDc.RepromptDialogAsync(cancellationToken);
                 return EndOfTurn;
             }
-            if (value.TryGetProperty(CardActions.Key, out var action) && action.GetString() == CardActions.Helpdesk)
+            if (value.TryGetProperty(CardActions.Key, out var action) && action.ValueKind == System.Text.Json.JsonValueKind.String && action.GetString() == CardActions.Helpdesk)
             {
                 return await HumanAsync(innerDc, state, cancellationToken);
             }
@@ -251,13 +254,20 @@ public sealed partial class TriageDialog : ComponentDialog
     private async Task<DialogTurnResult> RecogniseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
     {
         var text = step.Options as string ?? "";
+        // The waterfall keeps its options in the conversation state: a whole pasted log (up to the request limit)
+        // would be saved with every later turn. The matcher has read it; the state keeps the cut copy below.
+        if (step.ActiveDialog?.State is { } waterfall && text.Length > MaxPasted)
+        {
+            waterfall["options"] = null;
+        }
+
         var previous = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
         var result = _matcher.Match(text);
         var state = new TriageState
         {
             FlowId = Guid.NewGuid().ToString("N")[..12],
             Locale = ChooseLocale(result.Language, step.Context.Activity.Locale),
-            Pasted = text.Length > 4000 ? text[..4000] : text,
+            Pasted = text.Length > MaxPasted ? text[..MaxPasted] : text,
             FailedMatches = previous.FailedMatches,
         };
         await _state.SetAsync(step.Context, state, cancellationToken);

@@ -92,6 +92,12 @@ public sealed class BotProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
+    /// <summary>
+    /// Kills the process tree at once and waits until it is gone: SIGKILL on Linux, as <c>kill -9</c> (no shutdown,
+    /// no hosted service stopped, no lease released). The same as <see cref="DisposeAsync"/>, named for what it does.
+    /// </summary>
+    public ValueTask KillAsync() => _process.DisposeAsync();
+
     private async Task WaitForHealthAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };

@@ -20,6 +20,17 @@ public class ActivityHandlerTests
     }
 
     [Fact]
+    public async Task OnTurnAsync_MembersAddedWithANullEntry_SkipsIt()
+    {
+        var bot = new RecordingHandler();
+        var activity = JsonSerializer.Deserialize<Activity>("""{"type":"conversationUpdate","recipient":{"id":"28:bot"},"membersAdded":[null,{"id":"29:new"}]}""", ProtocolJson.Options)!;
+
+        await bot.OnTurnAsync(new TurnContext(new RecordingAdapter(), activity));
+
+        Assert.Equal(["membersAdded:29:new"], bot.Calls);
+    }
+
+    [Fact]
     public async Task OnTurnAsync_OnlyBotAdded_DoesNotCallMembersAdded()
     {
         var bot = new RecordingHandler();

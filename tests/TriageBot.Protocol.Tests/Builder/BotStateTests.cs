@@ -147,8 +147,106 @@ public class BotStateTests
         Assert.Null(await text.GetAsync(NewTurn()));
     }
 
-    private TurnContext NewTurn() => new(new RecordingAdapter(), new Activity
+    [Fact]
+    public async Task SaveChangesAsync_TwoFirstTurnsOfANewConversation_SecondWriterGetsConflictInsteadOfErasingTheFirst()
     {
+        var state = new ConversationState(_storage, _time);
+        var text = state.CreateProperty<string>("text");
+        var first = NewTurn("act-1");
+        var second = NewTurn("act-2");
+        await text.SetAsync(first, "first");
+        await text.SetAsync(second, "second");
+
+        await state.SaveChangesAsync(first);
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => state.SaveChangesAsync(second));
+        Assert.Equal("first", await text.GetAsync(NewTurn()));
+    }
+
+    [Fact]
+    public async Task HasSavedActivityAsync_ActivityWhoseTurnSavedTheState_IsTrueForItsIdOnly()
+    {
+        var state = new ConversationState(_storage, _time) { RememberedActivityIds = 3 };
+        var counter = state.CreateProperty<Counter>("counter");
+        var first = NewTurn("act-1");
+        (await counter.GetAsync(first, () => new Counter())).Value++;
+        await state.SaveChangesAsync(first);
+
+        Assert.True(await state.HasSavedActivityAsync(NewTurn("act-1")));
+        Assert.False(await state.HasSavedActivityAsync(NewTurn("act-2")));
+        Assert.False(await state.HasSavedActivityAsync(NewTurn(null)));
+    }
+
+    [Fact]
+    public async Task HasSavedActivityAsync_TurnThatChangedNothing_IsNotRemembered()
+    {
+        var state = new ConversationState(_storage, _time) { RememberedActivityIds = 3 };
+        var counter = state.CreateProperty<Counter>("counter");
+        var first = NewTurn("act-1");
+        await counter.SetAsync(first, new Counter { Value = 1 });
+        await state.SaveChangesAsync(first);
+
+        var unchanged = NewTurn("act-2");
+        await counter.GetAsync(unchanged);
+        await state.SaveChangesAsync(unchanged);
+
+        Assert.False(await state.HasSavedActivityAsync(NewTurn("act-2")));
+        Assert.Equal(1, _storage.Writes);
+    }
+
+    [Fact]
+    public async Task HasSavedActivityAsync_MoreActivitiesThanRemembered_KeepsTheNewest()
+    {
+        var state = new ConversationState(_storage, _time) { RememberedActivityIds = 2 };
+        var counter = state.CreateProperty<Counter>("counter");
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            var turn = NewTurn(id);
+            (await counter.GetAsync(turn, () => new Counter())).Value++;
+            await state.SaveChangesAsync(turn);
+        }
+
+        Assert.False(await state.HasSavedActivityAsync(NewTurn("a")));
+        Assert.True(await state.HasSavedActivityAsync(NewTurn("b")));
+        Assert.True(await state.HasSavedActivityAsync(NewTurn("c")));
+        Assert.Equal(3, (await counter.GetAsync(NewTurn("d"))).Value);
+    }
+
+    [Fact]
+    public async Task HasSavedActivityAsync_NothingRemembered_IsFalseAndStoresNoIds()
+    {
+        var state = new ConversationState(_storage, _time);
+        var turn = NewTurn("act-1");
+        await state.CreateProperty<string>("text").SetAsync(turn, "x");
+        await state.SaveChangesAsync(turn);
+
+        Assert.False(await state.HasSavedActivityAsync(NewTurn("act-1")));
+        var stored = (System.Text.Json.Nodes.JsonObject)(await _storage.ReadAsync(["msteams/conversations/conv-1"]))["msteams/conversations/conv-1"];
+        Assert.Null(stored["activityIds"]);
+    }
+
+    [Fact]
+    public async Task HasSavedActivityAsync_StateClearedInTheTurn_StillRemembersTheActivities()
+    {
+        var state = new ConversationState(_storage, _time) { RememberedActivityIds = 3 };
+        var text = state.CreateProperty<string>("text");
+        var first = NewTurn("act-1");
+        await text.SetAsync(first, "stuck");
+        await state.SaveChangesAsync(first);
+
+        var second = NewTurn("act-2");
+        await state.LoadAsync(second);
+        state.ClearState(second);
+        await state.SaveChangesAsync(second);
+
+        Assert.True(await state.HasSavedActivityAsync(NewTurn("act-1")));
+        Assert.True(await state.HasSavedActivityAsync(NewTurn("act-2")));
+        Assert.Null(await text.GetAsync(NewTurn("act-3")));
+    }
+
+    private TurnContext NewTurn(string? activityId = null) => new(new RecordingAdapter(), new Activity
+    {
+        Id = activityId,
         Type = ActivityTypes.Message,
         ChannelId = "msteams",
         Conversation = new ConversationAccount("conv-1"),

@@ -66,6 +66,30 @@ public class ActivityTests
         Assert.Equal(text, activity.Text);
     }
 
+    [Theory]
+    [InlineData("""{"type":"mention","text":"<at>TriageBot</at>","mentioned":"28:bot"}""")]
+    [InlineData("""{"type":"mention","text":{"x":1},"mentioned":{"id":"28:bot"}}""")]
+    [InlineData("""{"type":"mention","mentioned":{"id":5}}""")]
+    public void RemoveRecipientMention_MentionWithWrongJsonTypes_IsLeftOutAndTheTextStays(string mention)
+    {
+        var activity = JsonSerializer.Deserialize<Activity>(
+            $$"""{"type":"message","text":"<at>TriageBot</at> hi","recipient":{"id":"28:bot"},"entities":[null,{{mention}}]}""", ProtocolJson.Options)!;
+
+        Assert.Empty(activity.GetMentions());
+        Assert.Equal("<at>TriageBot</at> hi", activity.RemoveRecipientMention());
+    }
+
+    [Theory]
+    [InlineData("""{"team":"helpdesk"}""")]
+    [InlineData("""{"team":{"id":5}}""")]
+    [InlineData("""{"tenant":[]}""")]
+    public void GetChannelData_FieldsOfOtherJsonTypes_GivesAnEmptyObject(string channelData)
+    {
+        var activity = JsonSerializer.Deserialize<Activity>($$"""{"type":"message","channelData":{{channelData}}}""", ProtocolJson.Options)!;
+
+        Assert.Null(activity.TeamsGetTeamInfo());
+    }
+
     [Fact]
     public void RemoveRecipientMention_NoMentionEntity_LeavesTextUnchanged()
     {

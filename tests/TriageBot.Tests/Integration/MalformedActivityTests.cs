@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using TriageBot.Dialogs;
+using TriageBot.Escalation;
+using TriageBot.Protocol.Builder;
 using TriageBot.Tests.Integration.Support;
 
 namespace TriageBot.Tests.Integration;
@@ -10,8 +15,10 @@ namespace TriageBot.Tests.Integration;
 /// <summary>
 /// Bodies no client should send, through the real app with auth off: each must be answered 400 with
 /// problem details before the bot runs, never 5xx. Each row names the defect; <see cref="Body"/> builds it.
+/// The rest of the class (the other partial file) is the bad-input suite: well-formed JSON with the wrong
+/// things in it, where the conversation must go on unharmed after each request.
 /// </summary>
-public sealed class MalformedActivityTests : IClassFixture<MalformedActivityTests.App>
+public sealed partial class MalformedActivityTests : IClassFixture<MalformedActivityTests.App>
 {
     private const string Envelope = "\"channelId\":\"msteams\",\"serviceUrl\":\"http://127.0.0.1:5/\",\"conversation\":{\"id\":\"a:malformed\"},\"from\":{\"id\":\"29:u\"},\"recipient\":{\"id\":\"28:b\"}";
     private const int NestingDepth = 10_000;
@@ -51,6 +58,11 @@ public sealed class MalformedActivityTests : IClassFixture<MalformedActivityTest
     [InlineData("JSON null")]
     [InlineData("JSON array")]
     [InlineData("truncated JSON")]
+    [InlineData("overlong UTF-8 encoding of '/' in text")]
+    [InlineData("UTF-16 body")]
+    [InlineData("NUL byte between properties")]
+    [InlineData("two JSON values")]
+    [InlineData("JSON string")]
     public async Task Post_MalformedActivity_Is400ProblemDetails(string defect)
     {
         using var content = new ByteArrayContent(Body(defect));
@@ -93,6 +105,11 @@ public sealed class MalformedActivityTests : IClassFixture<MalformedActivityTest
         "JSON null" => Utf8("null"),
         "JSON array" => Utf8($$"""[{"type":"message",{{Envelope}}}]"""),
         "truncated JSON" => Utf8($"{{\"type\":\"message\",{Envelope},\"text\":\"hi"),
+        "overlong UTF-8 encoding of '/' in text" => [.. Utf8($"{{\"type\":\"message\",{Envelope},\"text\":\"a"), 0xE0, 0x80, 0xAF, .. Utf8("\"}")],
+        "UTF-16 body" => Encoding.Unicode.GetBytes($$"""{"type":"message","text":"hi",{{Envelope}}}"""),
+        "NUL byte between properties" => [.. Utf8($"{{\"type\":\"message\",{Envelope},"), 0x00, .. Utf8("\"text\":\"hi\"}")],
+        "two JSON values" => Utf8($$"""{"type":"message",{{Envelope}}} {"type":"message",{{Envelope}}}"""),
+        "JSON string" => Utf8("\"message\""),
         _ => throw new ArgumentOutOfRangeException(nameof(defect), defect, "no body for this row"),
     };
 

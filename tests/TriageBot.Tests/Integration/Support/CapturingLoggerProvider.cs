@@ -20,6 +20,15 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// <summary>Forgets the entries so far (a fixture shared by several tests clears them before each).</summary>
+    public void Clear()
+    {
+        lock (_entries)
+        {
+            _entries.Clear();
+        }
+    }
+
     // The host disposes its providers when the factory is disposed; the entries stay readable.
     public void Dispose()
     {

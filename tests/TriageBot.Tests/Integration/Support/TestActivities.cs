@@ -17,6 +17,9 @@ internal static class TestActivities
     /// </summary>
     public const string ApologyText = "Sorry, something went wrong on my side. Please send your message again; if it keeps failing, contact the helpdesk.";
 
+    /// <summary>What the user sees when the storage cannot be reached (en-US), pinned like <see cref="ApologyText"/>.</summary>
+    public const string TryAgainText = "Sorry, I can't reach my storage right now, so I couldn't take that in. Please try again in a moment; nothing you told me before is lost.";
+
     /// <summary>A message from a Teams user to the bot; <paramref name="expectReplies"/> asks for the replies in the response.</summary>
     public static JsonObject Message(string text, string conversationId, string id = "1700000000123", string serviceUrl = LoopbackServiceUrl, bool expectReplies = false)
     {

@@ -18,8 +18,12 @@ public abstract class TriageBotAppFactory : WebApplicationFactory<Program>
 
     internal CapturingLoggerProvider Logs { get; } = new();
 
-    /// <summary>Clears what earlier tests of the same fixture left in the fakes.</summary>
-    public void ResetFakes() => Connector.Reset();
+    /// <summary>Clears what earlier tests of the same fixture left in the fakes and the captured log.</summary>
+    public void ResetFakes()
+    {
+        Connector.Reset();
+        Logs.Clear();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
