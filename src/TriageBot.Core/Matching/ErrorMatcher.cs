@@ -19,7 +19,10 @@ public sealed record MatcherOptions
     /// <summary>Top score (0-1) from which a candidate counts at all.</summary>
     public double AmbiguousFloor { get; init; } = 0.40;
 
-    /// <summary>The same floor for a paste that names the product (Skype, Lync, ...).</summary>
+    /// <summary>
+    /// The same floor for a paste that names the product (Skype, Lync, ...) and says that something goes
+    /// wrong (a curated problem word). A paste with no problem word needs <see cref="MatchFloor"/>.
+    /// </summary>
     public double ProductAmbiguousFloor { get; init; } = 0.30;
 
     /// <summary>Top score (0-1) from which a clear leader is a match.</summary>
@@ -41,7 +44,9 @@ public sealed class ErrorMatcher
 {
     private const double Saturation = 5.0;
     private const double OffTopicPenalty = 0.3;
+    private const double FullCoverage = 0.85;
     private const int WindowLines = 3;
+    private const double AliasOnlyWeight = 0.6;
 
     private readonly Catalog _catalog;
     private readonly MatcherOptions _options;
@@ -55,6 +60,8 @@ public sealed class ErrorMatcher
     private readonly string[][] _fuzzyPhrases;
     private readonly List<string[]> _offTopic = [];
     private readonly List<string[]> _inScope = [];
+    private readonly List<string[]> _problemWords = [];
+    private readonly List<string[]> _offTopicIntents = [];
 
     private enum PhraseKind
     {
@@ -93,9 +100,11 @@ public sealed class ErrorMatcher
             }
         }
 
+        // The product's name says what a paste is about, not which error it shows: it is no evidence.
+        var productTokens = catalog.Curated.ProductNames.SelectMany(_tokenizer.Tokens).ToHashSet(StringComparer.Ordinal);
         var tokenized = raw
             .Select(r => (r, Tokens: _tokenizer.Tokens(r.Text).Distinct(StringComparer.Ordinal).ToArray()))
-            .Where(x => x.Tokens.Length > 0)
+            .Where(x => x.Tokens.Any(t => !productTokens.Contains(t)))
             .DistinctBy(x => (x.r.Symptom, x.r.Kind, Normalize(x.r.Text)))
             .ToList();
 
@@ -115,7 +124,11 @@ public sealed class ErrorMatcher
             }
         }
         var n = Math.Max(1, catalog.Symptoms.Count);
-        _weight = symptomsOf.Select(set => Math.Log(1.0 + (double)n / set.Count)).ToArray();
+        // Words only curated phrasings use ("new hire", "turned out") are weaker evidence than the documents' own.
+        var documented = tokenized.Where(x => x.r.Kind != PhraseKind.Alias).SelectMany(x => x.Tokens).ToHashSet(StringComparer.Ordinal);
+        _weight = symptomsOf
+            .Select((set, id) => productTokens.Contains(_words[id]) ? 0 : Math.Log(1.0 + (double)n / set.Count) * (documented.Contains(_words[id]) ? 1 : AliasOnlyWeight))
+            .ToArray();
 
         _phrases = tokenized.Select(x =>
         {
@@ -140,6 +153,14 @@ public sealed class ErrorMatcher
 
         _offTopic.AddRange(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
         _inScope.AddRange(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
+        // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
+        _problemWords.AddRange(catalog.Curated.ProblemWords.Select(w =>
+        {
+            var t = new List<string>();
+            _tokenizer.AppendTokens(w, t, t);
+            return t.ToArray();
+        }).Where(t => t.Length > 0));
+        _offTopicIntents.AddRange(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
     }
 
     public Catalog Catalog => _catalog;
@@ -161,6 +182,7 @@ public sealed class ErrorMatcher
         // Read line by line; keep only lines that say something the catalog knows.
         var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seenStopWords = new HashSet<string>(StringComparer.Ordinal);
         var lookups = new Dictionary<string, (int Id, double Quality)>(StringComparer.Ordinal);
         var misspelt = false;
         var number = 0;
@@ -169,7 +191,7 @@ public sealed class ErrorMatcher
         {
             number++;
             tokens.Clear();
-            _tokenizer.AppendTokens(line, tokens);
+            _tokenizer.AppendTokens(line, tokens, seenStopWords);
             Dictionary<int, double>? known = null;
             foreach (var token in tokens)
             {
@@ -228,9 +250,13 @@ public sealed class ErrorMatcher
             }
 
             // Another product named and this one not: probably about that product, unless the paste
-            // quotes a whole documented message.
+            // quotes a whole documented message. A request that is no error report (a profile picture,
+            // scheduling, a price): off-topic unless it states a documented error in full (a whole
+            // long message when nothing in it says that something goes wrong).
             var namesProduct = _inScope.Any(words => words.All(seen.Contains));
+            var problem = _problemWords.Any(words => words.All(w => seen.Contains(w) || seenStopWords.Contains(w)));
             var offTopic = !namesProduct && _offTopic.Any(words => words.All(seen.Contains));
+            var request = _offTopicIntents.Any(words => words.All(seen.Contains));
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -251,7 +277,13 @@ public sealed class ErrorMatcher
             }
 
             var candidates = order.Take(_options.MaxCandidates)
-                .Select(s => Candidate(s, best[s] * (offTopic && scores.Coverage[s] < 0.85 ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
+                .Select(s =>
+                {
+                    var scoredDown = (offTopic && scores.LongCoverage[s] < FullCoverage) ||
+                                     (request && (problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage);
+                    return Candidate(s, best[s] * (scoredDown ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]);
+                })
+                .OrderByDescending(c => c.Score)
                 .ToList();
             // Chinese scripts share most characters; the documents' wording tells them apart better.
             if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && scores.Phrase[order[0]] >= 0 &&
@@ -259,7 +291,7 @@ public sealed class ErrorMatcher
             {
                 language = _phrases[scores.Phrase[order[0]]].Locale;
             }
-            return new MatchResult(Decide(candidates, namesProduct), candidates, language, notice);
+            return new MatchResult(Decide(candidates, namesProduct, problem), candidates, language, notice);
         }
         finally
         {
@@ -280,7 +312,9 @@ public sealed class ErrorMatcher
         public int[] Phrase = [];
         public Dictionary<int, double>?[] Segment = [];
         public string[] Text = [];
+        /// <summary>How much of the best phrase the paste covers, and the same for long phrases only (0 for short ones).</summary>
         public double[] Coverage = [];
+        public double[] LongCoverage = [];
         public double[] Matched = [];
         public readonly List<int> Touched = [];
         public readonly List<int> TouchedPhrases = [];
@@ -296,6 +330,7 @@ public sealed class ErrorMatcher
                 Array.Fill(scores.Phrase, -1);
                 scores.Segment = new Dictionary<int, double>?[symptoms];
                 scores.Text = new string[symptoms];
+                scores.LongCoverage = new double[symptoms];
                 scores.Coverage = new double[symptoms];
                 scores.Matched = new double[phrases];
             }
@@ -310,6 +345,7 @@ public sealed class ErrorMatcher
                 Phrase[s] = -1;
                 Segment[s] = null;
                 Text[s] = null!;
+                LongCoverage[s] = 0;
                 Coverage[s] = 0;
             }
             Touched.Clear();
@@ -329,6 +365,10 @@ public sealed class ErrorMatcher
         foreach (var (id, q) in segment)
         {
             var w = _weight[id] * q;
+            if (w <= 0)
+            {
+                continue;
+            }
             segmentWeight += w;
             foreach (var p in _postings[id])
             {
@@ -338,6 +378,10 @@ public sealed class ErrorMatcher
                 }
                 matched[p] += w;
             }
+        }
+        if (segmentWeight <= 0)
+        {
+            return;
         }
         foreach (var p in touched)
         {
@@ -366,7 +410,8 @@ public sealed class ErrorMatcher
                 scores.Segment[symptom] = segment;
                 scores.Text[symptom] = segmentText;
                 // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
-                scores.Coverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
+                scores.LongCoverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
+                scores.Coverage[symptom] = coverage;
             }
         }
         touched.Clear();
@@ -390,11 +435,13 @@ public sealed class ErrorMatcher
         return bestRatio >= 88 ? bestRatio / 100.0 * 0.9 : 0;
     }
 
-    private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct)
+    private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct, bool problem)
     {
-        // A paste that names the product is about it: weak evidence is then worth a question
-        // ("which of these do you see?") rather than "nothing documented fits".
-        var floor = namesProduct ? _options.ProductAmbiguousFloor : _options.AmbiguousFloor;
+        // Nothing in the paste says that something goes wrong: only a clear match counts. A paste that
+        // names the product and says something goes wrong is a problem with it: weak evidence is then
+        // worth a question ("which of these do you see?") rather than "nothing documented fits". The
+        // name alone is not enough: people ask about the product for many reasons.
+        var floor = !problem ? _options.MatchFloor : namesProduct ? _options.ProductAmbiguousFloor : _options.AmbiguousFloor;
         if (candidates.Count == 0 || candidates[0].Score < floor * 100)
         {
             return MatchDecision.None;

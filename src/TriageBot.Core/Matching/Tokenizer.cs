@@ -8,13 +8,15 @@ namespace TriageBot.Core.Matching;
 /// Turns text in any of the catalog's languages into comparable tokens: lower case, words split at
 /// punctuation, curated synonyms folded to one form ("log in", "login" -> "sign in"), a light
 /// suffix stemmer for Latin-script words, stop words dropped. Chinese (and other CJK) text has no
-/// spaces, so it becomes overlapping character pairs, which match across word boundaries.
+/// spaces, so it becomes overlapping character pairs, which match across word boundaries; Chinese stop
+/// words and product names are cut out first.
 /// </summary>
 public sealed class Tokenizer
 {
     private readonly HashSet<string> _stopWords;
     private readonly Dictionary<string, List<(string[] Variant, string[] Canonical)>> _phraseSynonyms = new(StringComparer.Ordinal);
     private readonly List<(string Variant, string Canonical)> _cjkSynonyms = [];
+    private readonly List<string> _cjkBreaks;
 
     public Tokenizer(CuratedData curated)
     {
@@ -46,6 +48,28 @@ public sealed class Tokenizer
             list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
         }
         _cjkSynonyms.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
+
+        // Chinese stop words ("同事", "好像") and the Chinese part of a product name ("商務用 Skype") are
+        // no words of the error: they are cut out of Chinese text, so that they neither count nor glue
+        // their neighbours into pairs ("有商" in "沒有商務用 Skype").
+        var breaks = new List<string>();
+        foreach (var name in curated.ProductNames.Concat(curated.StopWords))
+        {
+            var run = new StringBuilder();
+            foreach (var c in name + " ")
+            {
+                if (IsCjk(c))
+                {
+                    run.Append(c);
+                }
+                else if (run.Length > 0)
+                {
+                    breaks.Add(run.ToString());
+                    run.Clear();
+                }
+            }
+        }
+        _cjkBreaks = breaks.Distinct(StringComparer.Ordinal).OrderByDescending(b => b.Length).ToList();
     }
 
     /// <summary>The tokens of <paramref name="text"/> in order (duplicates kept).</summary>
@@ -59,7 +83,11 @@ public sealed class Tokenizer
     /// <summary>The distinct content tokens, for comparing documented messages with each other.</summary>
     public IEnumerable<string> ContentWords(string text) => Tokens(text).Distinct(StringComparer.Ordinal);
 
-    public void AppendTokens(string text, List<string> into)
+    /// <summary>
+    /// Appends the tokens of <paramref name="text"/> to <paramref name="into"/>; the stop words it drops
+    /// go to <paramref name="dropped"/> when given ("error" says little about which error, but that there is one).
+    /// </summary>
+    public void AppendTokens(string text, List<string> into, ICollection<string>? dropped = null)
     {
         var words = new List<string>();
         var cjk = new StringBuilder();
@@ -81,19 +109,26 @@ public sealed class Tokenizer
             {
                 return;
             }
-            FlushWords(words, into);
+            FlushWords(words, into, dropped);
             var run = cjk.ToString();
             foreach (var (variant, canonical) in _cjkSynonyms)
             {
                 run = run.Replace(variant, canonical, StringComparison.Ordinal);
             }
-            if (run.Length == 1)
+            foreach (var cut in _cjkBreaks)
             {
-                into.Add(run);
+                run = run.Replace(cut, "\n", StringComparison.Ordinal);
             }
-            for (var i = 0; i + 1 < run.Length; i++)
+            foreach (var piece in run.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                into.Add(run.Substring(i, 2));
+                if (piece.Length == 1)
+                {
+                    into.Add(piece);
+                }
+                for (var i = 0; i + 1 < piece.Length; i++)
+                {
+                    into.Add(piece.Substring(i, 2));
+                }
             }
             cjk.Clear();
         }
@@ -122,10 +157,10 @@ public sealed class Tokenizer
         }
         FlushWord();
         FlushCjk();
-        FlushWords(words, into);
+        FlushWords(words, into, dropped);
     }
 
-    private void FlushWords(List<string> words, List<string> into)
+    private void FlushWords(List<string> words, List<string> into, ICollection<string>? dropped)
     {
         for (var i = 0; i < words.Count; i++)
         {
@@ -138,7 +173,7 @@ public sealed class Tokenizer
                     {
                         foreach (var c in canonical)
                         {
-                            Emit(c, into);
+                            Emit(c, into, dropped);
                         }
                         i += variant.Length - 1;
                         replaced = true;
@@ -150,15 +185,16 @@ public sealed class Tokenizer
                     continue;
                 }
             }
-            Emit(words[i], into);
+            Emit(words[i], into, dropped);
         }
         words.Clear();
     }
 
-    private void Emit(string word, List<string> into)
+    private void Emit(string word, List<string> into, ICollection<string>? dropped)
     {
         if (_stopWords.Contains(word))
         {
+            dropped?.Add(word);
             return;
         }
         into.Add(Stem(word));
