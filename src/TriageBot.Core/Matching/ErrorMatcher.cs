@@ -58,10 +58,10 @@ public sealed class ErrorMatcher
     private readonly int[][] _postings;
     private readonly Phrase[] _phrases;
     private readonly string[][] _fuzzyPhrases;
-    private readonly List<string[]> _offTopic = [];
-    private readonly List<string[]> _inScope = [];
-    private readonly List<string[]> _problemWords = [];
-    private readonly List<string[]> _offTopicIntents = [];
+    private readonly WordGroups _offTopic;
+    private readonly WordGroups _inScope;
+    private readonly WordGroups _problemWords;
+    private readonly WordGroups _offTopicIntents;
 
     private enum PhraseKind
     {
@@ -151,16 +151,16 @@ public sealed class ErrorMatcher
         }
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
-        _offTopic.AddRange(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
-        _inScope.AddRange(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
+        _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
+        _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
         // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
-        _problemWords.AddRange(catalog.Curated.ProblemWords.Select(w =>
+        _problemWords = new WordGroups(catalog.Curated.ProblemWords.Select(w =>
         {
             var t = new List<string>();
             _tokenizer.AppendTokens(w, t, t);
             return t.ToArray();
-        }).Where(t => t.Length > 0));
-        _offTopicIntents.AddRange(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
+        }));
+        _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()));
     }
 
     public Catalog Catalog => _catalog;
@@ -253,10 +253,10 @@ public sealed class ErrorMatcher
             // quotes a whole documented message. A request that is no error report (a profile picture,
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
-            var namesProduct = _inScope.Any(words => words.All(seen.Contains));
-            var problem = _problemWords.Any(words => words.All(w => seen.Contains(w) || seenStopWords.Contains(w)));
-            var offTopic = !namesProduct && _offTopic.Any(words => words.All(seen.Contains));
-            var request = _offTopicIntents.Any(words => words.All(seen.Contains));
+            var namesProduct = _inScope.AnyIn(seen);
+            var problem = _problemWords.AnyIn(seen, seenStopWords);
+            var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+            var request = _offTopicIntents.AnyIn(seen);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -296,6 +296,52 @@ public sealed class ErrorMatcher
         finally
         {
             scores.Return();
+        }
+    }
+
+    /// <summary>Curated groups of words ("teams meeting", "not found"), looked up by their first word.</summary>
+    private sealed class WordGroups
+    {
+        private readonly Dictionary<string, List<string[]>> _byFirstWord = new(StringComparer.Ordinal);
+
+        public WordGroups(IEnumerable<string[]> groups)
+        {
+            foreach (var group in groups.Where(g => g.Length > 0))
+            {
+                if (!_byFirstWord.TryGetValue(group[0], out var list))
+                {
+                    _byFirstWord[group[0]] = list = [];
+                }
+                list.Add(group);
+            }
+        }
+
+        /// <summary>Whether all words of some group are among <paramref name="words"/> and <paramref name="more"/>.</summary>
+        public bool AnyIn(HashSet<string> words, HashSet<string>? more = null) =>
+            AnyStartingIn(words, words, more) || (more is not null && AnyStartingIn(more, words, more));
+
+        private bool AnyStartingIn(HashSet<string> firstWords, HashSet<string> words, HashSet<string>? more)
+        {
+            foreach (var first in firstWords)
+            {
+                if (!_byFirstWord.TryGetValue(first, out var groups))
+                {
+                    continue;
+                }
+                foreach (var group in groups)
+                {
+                    var all = true;
+                    for (var i = 1; i < group.Length && all; i++)
+                    {
+                        all = words.Contains(group[i]) || (more?.Contains(group[i]) ?? false);
+                    }
+                    if (all)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 

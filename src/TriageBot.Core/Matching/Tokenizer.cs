@@ -15,11 +15,12 @@ public sealed class Tokenizer
 {
     private readonly HashSet<string> _stopWords;
     private readonly Dictionary<string, List<(string[] Variant, string[] Canonical)>> _phraseSynonyms = new(StringComparer.Ordinal);
-    private readonly List<(string Variant, string Canonical)> _cjkSynonyms = [];
-    private readonly List<string> _cjkBreaks;
+    private readonly Dictionary<char, (string Variant, string Canonical)[]> _cjkSynonyms;
+    private readonly Dictionary<char, string[]> _cjkBreaks;
 
     public Tokenizer(CuratedData curated)
     {
+        var cjkSynonyms = new List<(string Variant, string Canonical)>();
         _stopWords = new HashSet<string>(curated.StopWords.Select(w => w.ToLowerInvariant()), StringComparer.Ordinal);
         foreach (var (canonical, variants) in curated.Synonyms)
         {
@@ -28,7 +29,7 @@ public sealed class Tokenizer
             {
                 if (ContainsCjk(variant))
                 {
-                    _cjkSynonyms.Add((variant.ToLowerInvariant(), canonical.ToLowerInvariant()));
+                    cjkSynonyms.Add((variant.ToLowerInvariant(), canonical.ToLowerInvariant()));
                     continue;
                 }
                 var words = RawWords(variant).ToArray();
@@ -47,7 +48,10 @@ public sealed class Tokenizer
         {
             list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
         }
-        _cjkSynonyms.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
+        // Chinese text is read once, left to right, trying the longest variant first at each character.
+        _cjkSynonyms = cjkSynonyms
+            .GroupBy(v => v.Variant[0])
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(v => v.Variant.Length).ToArray());
 
         // Chinese stop words ("同事", "好像") and the Chinese part of a product name ("商務用 Skype") are
         // no words of the error: they are cut out of Chinese text, so that they neither count nor glue
@@ -69,7 +73,9 @@ public sealed class Tokenizer
                 }
             }
         }
-        _cjkBreaks = breaks.Distinct(StringComparer.Ordinal).OrderByDescending(b => b.Length).ToList();
+        _cjkBreaks = breaks.Distinct(StringComparer.Ordinal)
+            .GroupBy(b => b[0])
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(b => b.Length).ToArray());
     }
 
     /// <summary>The tokens of <paramref name="text"/> in order (duplicates kept).</summary>
@@ -110,25 +116,28 @@ public sealed class Tokenizer
                 return;
             }
             FlushWords(words, into, dropped);
-            var run = cjk.ToString();
-            foreach (var (variant, canonical) in _cjkSynonyms)
+            var run = ReplaceCjkSynonyms(cjk.ToString());
+            // The pieces between stop words and product names become character pairs (or a lone character).
+            var start = 0;
+            var i = 0;
+            while (i <= run.Length)
             {
-                run = run.Replace(variant, canonical, StringComparison.Ordinal);
-            }
-            foreach (var cut in _cjkBreaks)
-            {
-                run = run.Replace(cut, "\n", StringComparison.Ordinal);
-            }
-            foreach (var piece in run.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (piece.Length == 1)
+                var cut = i < run.Length ? BreakAt(run, i) : 0;
+                if (i < run.Length && cut == 0)
                 {
-                    into.Add(piece);
+                    i++;
+                    continue;
                 }
-                for (var i = 0; i + 1 < piece.Length; i++)
+                if (i - start == 1)
                 {
-                    into.Add(piece.Substring(i, 2));
+                    into.Add(run.Substring(start, 1));
                 }
+                for (var k = start; k + 1 < i; k++)
+                {
+                    into.Add(run.Substring(k, 2));
+                }
+                i += Math.Max(cut, 1);
+                start = i;
             }
             cjk.Clear();
         }
@@ -159,6 +168,50 @@ public sealed class Tokenizer
         FlushCjk();
         FlushWords(words, into, dropped);
     }
+
+    private string ReplaceCjkSynonyms(string run)
+    {
+        StringBuilder? replaced = null;
+        var copied = 0;
+        for (var i = 0; i < run.Length; i++)
+        {
+            if (!_cjkSynonyms.TryGetValue(run[i], out var candidates))
+            {
+                continue;
+            }
+            foreach (var (variant, canonical) in candidates)
+            {
+                if (StartsAt(run, i, variant))
+                {
+                    replaced ??= new StringBuilder(run.Length + 8);
+                    replaced.Append(run, copied, i - copied).Append(canonical);
+                    i += variant.Length - 1;
+                    copied = i + 1;
+                    break;
+                }
+            }
+        }
+        return replaced is null ? run : replaced.Append(run, copied, run.Length - copied).ToString();
+    }
+
+    /// <summary>The length of the stop word or product name that starts at <paramref name="index"/>, else 0.</summary>
+    private int BreakAt(string run, int index)
+    {
+        if (_cjkBreaks.TryGetValue(run[index], out var cuts))
+        {
+            foreach (var cut in cuts)
+            {
+                if (StartsAt(run, index, cut))
+                {
+                    return cut.Length;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static bool StartsAt(string text, int index, string part) =>
+        index + part.Length <= text.Length && string.CompareOrdinal(text, index, part, 0, part.Length) == 0;
 
     private void FlushWords(List<string> words, List<string> into, ICollection<string>? dropped)
     {
