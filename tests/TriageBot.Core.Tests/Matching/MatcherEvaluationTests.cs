@@ -120,8 +120,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
         var inScope = scored.Where(c => c.Case.Expect != "none").ToList();
         var outOfScope = scored.Where(c => c.Case.Expect == "none").ToList();
         output.WriteLine($"holdout in-scope: {Rate(inScope)}, out-of-scope none: {Rate(outOfScope)}");
+        // Out of scope meets the 97% bar (measured once, 2026-11-24: 97.8%); in scope does not yet
+        // (94.3%, descriptions in English 80%), so its floor stays where it was.
         Assert.True(inScope.Count(c => c.Correct) >= 0.80 * inScope.Count, $"holdout in-scope {Rate(inScope)}");
-        Assert.True(outOfScope.Count(c => c.Correct) >= 0.90 * outOfScope.Count, $"holdout none {Rate(outOfScope)}");
+        Assert.True(outOfScope.Count(c => c.Correct) >= 0.97 * outOfScope.Count, $"holdout none {Rate(outOfScope)}");
     }
 
     [Fact]
