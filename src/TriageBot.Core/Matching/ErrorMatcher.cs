@@ -62,6 +62,9 @@ public sealed class ErrorMatcher
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
+    private readonly Dictionary<string, List<string>> _problemDeletions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _problemForms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Form, int Id)>> _variantDeletions = new(StringComparer.Ordinal);
 
     private enum PhraseKind
     {
@@ -161,6 +164,105 @@ public sealed class ErrorMatcher
             return t.ToArray();
         }));
         _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()));
+
+        // A misspelt one-word variant of a synonym ("coudnt" for "couldnt") still means its canonical word.
+        foreach (var (canonical, variants) in catalog.Curated.Synonyms)
+        {
+            var tokens = _tokenizer.Tokens(canonical);
+            if (tokens.Count != 1 || !_vocabulary.TryGetValue(tokens[0], out var id))
+            {
+                continue;
+            }
+            foreach (var form in variants.Select(v => v.ToLowerInvariant()).Where(IsTypoForm))
+            {
+                foreach (var d in Deletions(form, form.Length >= 7 ? 2 : 1))
+                {
+                    if (!_variantDeletions.TryGetValue(d, out var list))
+                    {
+                        _variantDeletions[d] = list = [];
+                    }
+                    list.Add((form, id));
+                }
+            }
+        }
+
+        // A misspelt problem word still says that something goes wrong ("eror", "coudnt", "sigin"): the
+        // single-word problem words and the one-word variants of their synonyms, found within an edit or two.
+        foreach (var word in catalog.Curated.ProblemWords.SelectMany(w => w.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(IsTypoForm))
+        {
+            AddProblemForm(word.ToLowerInvariant(), word);
+        }
+        foreach (var (canonical, variants) in catalog.Curated.Synonyms)
+        {
+            var tokens = new List<string>();
+            _tokenizer.AppendTokens(canonical, tokens, tokens);
+            if (!_problemWords.AnyIn(tokens.ToHashSet(StringComparer.Ordinal)))
+            {
+                continue;
+            }
+            foreach (var variant in variants.Where(IsTypoForm))
+            {
+                AddProblemForm(variant.ToLowerInvariant(), canonical);
+            }
+        }
+    }
+
+    /// <summary>Words long enough to be recognised misspelt (one edit, two from seven letters).</summary>
+    private static bool IsTypoForm(string word) => word.Length >= 5 && word.All(char.IsAsciiLetter);
+
+    private void AddProblemForm(string form, string meaning)
+    {
+        var tokens = new List<string>();
+        _tokenizer.AppendTokens(meaning, tokens, tokens);
+        // A paste's words are stemmed ("enabeld" is read as "enabel"): the form is looked up stemmed too.
+        foreach (var f in new[] { form, Tokenizer.Stem(form) })
+        {
+            if (!_problemForms.TryAdd(f, tokens.ToArray()))
+            {
+                continue;
+            }
+            foreach (var d in Deletions(f, f.Length >= 7 ? 2 : 1))
+            {
+                if (!_problemDeletions.TryGetValue(d, out var list))
+                {
+                    _problemDeletions[d] = list = [];
+                }
+                list.Add(f);
+            }
+        }
+    }
+
+    /// <summary>Whether the paste says that something goes wrong, with a misspelt problem word too.</summary>
+    private bool SaysProblem(HashSet<string> seen, HashSet<string> seenStopWords)
+    {
+        if (_problemWords.AnyIn(seen, seenStopWords))
+        {
+            return true;
+        }
+        HashSet<string>? corrected = null;
+        foreach (var token in seen)
+        {
+            if (token.Length < 4 || !char.IsAsciiLetter(token[0]) || _vocabulary.ContainsKey(token))
+            {
+                continue;
+            }
+            var max = token.Length >= 8 ? 2 : 1;
+            foreach (var deletion in Deletions(token, max))
+            {
+                if (!_problemDeletions.TryGetValue(deletion, out var forms))
+                {
+                    continue;
+                }
+                foreach (var form in forms)
+                {
+                    if (Distance(token, form, max) <= max)
+                    {
+                        (corrected ??= new HashSet<string>(seenStopWords, StringComparer.Ordinal)).UnionWith(_problemForms[form]);
+                    }
+                }
+            }
+        }
+        return corrected is not null && _problemWords.AnyIn(seen, corrected);
     }
 
     public Catalog Catalog => _catalog;
@@ -223,6 +325,8 @@ public sealed class ErrorMatcher
             return new MatchResult(MatchDecision.None, [], language, notice);
         }
 
+        var namesProduct = _inScope.AnyIn(seen);
+        var problem = SaysProblem(seen, seenStopWords);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
         {
@@ -253,8 +357,6 @@ public sealed class ErrorMatcher
             // quotes a whole documented message. A request that is no error report (a profile picture,
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
-            var namesProduct = _inScope.AnyIn(seen);
-            var problem = _problemWords.AnyIn(seen, seenStopWords);
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             var request = _offTopicIntents.AnyIn(seen);
             var best = scores.Best;
@@ -546,6 +648,25 @@ public sealed class ErrorMatcher
                 {
                     bestDistance = d;
                     bestId = candidate;
+                }
+            }
+        }
+        if (bestId < 0)
+        {
+            foreach (var deletion in Deletions(token, maxDistance))
+            {
+                if (!_variantDeletions.TryGetValue(deletion, out var forms))
+                {
+                    continue;
+                }
+                foreach (var (form, formId) in forms)
+                {
+                    var d = Distance(token, form, maxDistance);
+                    if (d <= maxDistance && d < bestDistance)
+                    {
+                        bestDistance = d;
+                        bestId = formId;
+                    }
                 }
             }
         }

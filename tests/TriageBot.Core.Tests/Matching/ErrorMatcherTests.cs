@@ -159,6 +159,17 @@ public sealed class ErrorMatcherTests
         Assert.Equal("server-is-temporarily-unavailable", result.Top!.SymptomId);
     }
 
+    [Theory]
+    [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
+    [InlineData("lync coudnt find a lync sever for our domian", "lync-couldnt-find-lync-server")]
+    public void Match_MisspeltProblemWord_StillSaysSomethingGoesWrong(string text, string symptom)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal(symptom, result.Top!.SymptomId);
+    }
+
     [Fact]
     public void Match_Typos_AreForgiven()
     {
