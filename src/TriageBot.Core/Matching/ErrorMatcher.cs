@@ -232,37 +232,22 @@ public sealed class ErrorMatcher
         }
     }
 
-    /// <summary>Whether the paste says that something goes wrong, with a misspelt problem word too.</summary>
-    private bool SaysProblem(HashSet<string> seen, HashSet<string> seenStopWords)
+    /// <summary>
+    /// Whether the paste says that something goes wrong; <paramref name="misspelt"/> holds what its
+    /// misspelt problem words mean ("eror" -> error), found while its words were looked up.
+    /// </summary>
+    private bool SaysProblem(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspelt)
     {
         if (_problemWords.AnyIn(seen, seenStopWords))
         {
             return true;
         }
-        HashSet<string>? corrected = null;
-        foreach (var token in seen)
+        if (misspelt is null)
         {
-            if (token.Length < 4 || !char.IsAsciiLetter(token[0]) || _vocabulary.ContainsKey(token))
-            {
-                continue;
-            }
-            var max = token.Length >= 8 ? 2 : 1;
-            foreach (var deletion in Deletions(token, max))
-            {
-                if (!_problemDeletions.TryGetValue(deletion, out var forms))
-                {
-                    continue;
-                }
-                foreach (var form in forms)
-                {
-                    if (Distance(token, form, max) <= max)
-                    {
-                        (corrected ??= new HashSet<string>(seenStopWords, StringComparer.Ordinal)).UnionWith(_problemForms[form]);
-                    }
-                }
-            }
+            return false;
         }
-        return corrected is not null && _problemWords.AnyIn(seen, corrected);
+        misspelt.UnionWith(seenStopWords);
+        return _problemWords.AnyIn(seen, misspelt);
     }
 
     public Catalog Catalog => _catalog;
@@ -285,7 +270,8 @@ public sealed class ErrorMatcher
         var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var seenStopWords = new HashSet<string>(StringComparer.Ordinal);
-        var lookups = new Dictionary<string, (int Id, double Quality)>(StringComparer.Ordinal);
+        var lookups = new Dictionary<string, (int Id, double Quality, string[]? Problem)>(StringComparer.Ordinal);
+        HashSet<string>? misspeltProblem = null;
         var misspelt = false;
         var number = 0;
         var tokens = new List<string>();
@@ -302,8 +288,12 @@ public sealed class ErrorMatcher
                 {
                     // A log repeats its words: look each one up once per paste.
                     lookups[token] = found = Lookup(token);
+                    if (found.Problem is not null)
+                    {
+                        (misspeltProblem ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(found.Problem);
+                    }
                 }
-                var (id, quality) = found;
+                var (id, quality, _) = found;
                 misspelt |= quality is > 0 and < 1;
                 if (id < 0)
                 {
@@ -326,7 +316,7 @@ public sealed class ErrorMatcher
         }
 
         var namesProduct = _inScope.AnyIn(seen);
-        var problem = SaysProblem(seen, seenStopWords);
+        var problem = SaysProblem(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
         {
@@ -622,55 +612,70 @@ public sealed class ErrorMatcher
             terms);
     }
 
-    private (int Id, double Quality) Lookup(string token)
+    /// <summary>
+    /// The vocabulary word a paste's word is (a misspelt one within an edit or two, or a misspelt
+    /// one-word synonym variant), and what it means when it is a misspelt problem word.
+    /// </summary>
+    private (int Id, double Quality, string[]? Problem) Lookup(string token)
     {
         if (_vocabulary.TryGetValue(token, out var id))
         {
-            return (id, 1.0);
+            return (id, 1.0, null);
         }
         if (token.Length < 4 || !char.IsAsciiLetter(token[0]))
         {
-            return (-1, 0);
+            return (-1, 0, null);
         }
         var bestId = -1;
         var bestDistance = int.MaxValue;
+        var variantId = -1;
+        var variantDistance = int.MaxValue;
+        string[]? problem = null;
         var maxDistance = token.Length >= 8 ? 2 : 1;
         foreach (var deletion in Deletions(token, maxDistance))
         {
-            if (!_deletions.TryGetValue(deletion, out var ids))
+            if (_deletions.TryGetValue(deletion, out var ids))
             {
-                continue;
-            }
-            foreach (var candidate in ids)
-            {
-                var d = Distance(token, _words[candidate], maxDistance);
-                if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
+                foreach (var candidate in ids)
                 {
-                    bestDistance = d;
-                    bestId = candidate;
+                    var d = Distance(token, _words[candidate], maxDistance);
+                    if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
+                    {
+                        bestDistance = d;
+                        bestId = candidate;
+                    }
+                }
+            }
+            if (_variantDeletions.TryGetValue(deletion, out var variants))
+            {
+                foreach (var (form, formId) in variants)
+                {
+                    var d = Distance(token, form, maxDistance);
+                    if (d <= maxDistance && d < variantDistance)
+                    {
+                        variantDistance = d;
+                        variantId = formId;
+                    }
+                }
+            }
+            if (problem is null && _problemDeletions.TryGetValue(deletion, out var forms))
+            {
+                foreach (var form in forms)
+                {
+                    if (Distance(token, form, maxDistance) <= maxDistance)
+                    {
+                        problem = _problemForms[form];
+                        break;
+                    }
                 }
             }
         }
         if (bestId < 0)
         {
-            foreach (var deletion in Deletions(token, maxDistance))
-            {
-                if (!_variantDeletions.TryGetValue(deletion, out var forms))
-                {
-                    continue;
-                }
-                foreach (var (form, formId) in forms)
-                {
-                    var d = Distance(token, form, maxDistance);
-                    if (d <= maxDistance && d < bestDistance)
-                    {
-                        bestDistance = d;
-                        bestId = formId;
-                    }
-                }
-            }
+            bestId = variantId;
+            bestDistance = variantDistance;
         }
-        return bestId < 0 ? (-1, 0) : (bestId, bestDistance == 1 ? 0.85 : 0.7);
+        return bestId < 0 ? (-1, 0, problem) : (bestId, bestDistance == 1 ? 0.85 : 0.7, problem);
     }
 
     private void AddDeletions(string word, int id)
