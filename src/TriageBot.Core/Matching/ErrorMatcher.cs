@@ -675,7 +675,8 @@ public sealed class ErrorMatcher
             bestId = variantId;
             bestDistance = variantDistance;
         }
-        return bestId < 0 ? (-1, 0, problem) : (bestId, bestDistance == 1 ? 0.85 : 0.7, problem);
+        // A variant met exactly ("prompting" read as "prompt") is no misspelling.
+        return bestId < 0 ? (-1, 0, problem) : (bestId, bestDistance switch { 0 => 1.0, 1 => 0.85, _ => 0.7 }, problem);
     }
 
     private void AddDeletions(string word, int id)
