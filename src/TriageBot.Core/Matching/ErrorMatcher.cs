@@ -19,7 +19,10 @@ public sealed record MatcherOptions
     /// <summary>Top score (0-1) from which a candidate counts at all.</summary>
     public double AmbiguousFloor { get; init; } = 0.40;
 
-    /// <summary>The same floor for a paste that names the product (Skype, Lync, ...).</summary>
+    /// <summary>
+    /// The same floor for a paste that names the product (Skype, Lync, ...) and says that something goes
+    /// wrong (a curated problem word). A paste with no problem word needs <see cref="MatchFloor"/>.
+    /// </summary>
     public double ProductAmbiguousFloor { get; init; } = 0.30;
 
     /// <summary>Top score (0-1) from which a clear leader is a match.</summary>
@@ -41,7 +44,9 @@ public sealed class ErrorMatcher
 {
     private const double Saturation = 5.0;
     private const double OffTopicPenalty = 0.3;
+    private const double FullCoverage = 0.85;
     private const int WindowLines = 3;
+    private const double AliasOnlyWeight = 0.6;
 
     private readonly Catalog _catalog;
     private readonly MatcherOptions _options;
@@ -53,8 +58,13 @@ public sealed class ErrorMatcher
     private readonly int[][] _postings;
     private readonly Phrase[] _phrases;
     private readonly string[][] _fuzzyPhrases;
-    private readonly List<string[]> _offTopic = [];
-    private readonly List<string[]> _inScope = [];
+    private readonly WordGroups _offTopic;
+    private readonly WordGroups _inScope;
+    private readonly WordGroups _problemWords;
+    private readonly WordGroups _offTopicIntents;
+    private readonly Dictionary<string, List<string>> _problemDeletions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _problemForms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Form, int Id)>> _variantDeletions = new(StringComparer.Ordinal);
 
     private enum PhraseKind
     {
@@ -93,9 +103,11 @@ public sealed class ErrorMatcher
             }
         }
 
+        // The product's name says what a paste is about, not which error it shows: it is no evidence.
+        var productTokens = catalog.Curated.ProductNames.SelectMany(_tokenizer.Tokens).ToHashSet(StringComparer.Ordinal);
         var tokenized = raw
             .Select(r => (r, Tokens: _tokenizer.Tokens(r.Text).Distinct(StringComparer.Ordinal).ToArray()))
-            .Where(x => x.Tokens.Length > 0)
+            .Where(x => x.Tokens.Any(t => !productTokens.Contains(t)))
             .DistinctBy(x => (x.r.Symptom, x.r.Kind, Normalize(x.r.Text)))
             .ToList();
 
@@ -115,7 +127,11 @@ public sealed class ErrorMatcher
             }
         }
         var n = Math.Max(1, catalog.Symptoms.Count);
-        _weight = symptomsOf.Select(set => Math.Log(1.0 + (double)n / set.Count)).ToArray();
+        // Words only curated phrasings use ("new hire", "turned out") are weaker evidence than the documents' own.
+        var documented = tokenized.Where(x => x.r.Kind != PhraseKind.Alias).SelectMany(x => x.Tokens).ToHashSet(StringComparer.Ordinal);
+        _weight = symptomsOf
+            .Select((set, id) => productTokens.Contains(_words[id]) ? 0 : Math.Log(1.0 + (double)n / set.Count) * (documented.Contains(_words[id]) ? 1 : AliasOnlyWeight))
+            .ToArray();
 
         _phrases = tokenized.Select(x =>
         {
@@ -138,8 +154,100 @@ public sealed class ErrorMatcher
         }
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
-        _offTopic.AddRange(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
-        _inScope.AddRange(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()).Where(t => t.Length > 0));
+        _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
+        _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
+        // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
+        _problemWords = new WordGroups(catalog.Curated.ProblemWords.Select(w =>
+        {
+            var t = new List<string>();
+            _tokenizer.AppendTokens(w, t, t);
+            return t.ToArray();
+        }));
+        _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()));
+
+        // A misspelt one-word variant of a synonym ("coudnt" for "couldnt") still means its canonical word.
+        foreach (var (canonical, variants) in catalog.Curated.Synonyms)
+        {
+            var tokens = _tokenizer.Tokens(canonical);
+            if (tokens.Count != 1 || !_vocabulary.TryGetValue(tokens[0], out var id))
+            {
+                continue;
+            }
+            foreach (var form in variants.Select(v => v.ToLowerInvariant()).Where(IsTypoForm))
+            {
+                foreach (var d in Deletions(form, form.Length >= 7 ? 2 : 1))
+                {
+                    if (!_variantDeletions.TryGetValue(d, out var list))
+                    {
+                        _variantDeletions[d] = list = [];
+                    }
+                    list.Add((form, id));
+                }
+            }
+        }
+
+        // A misspelt problem word still says that something goes wrong ("eror", "coudnt", "sigin"): the
+        // single-word problem words and the one-word variants of their synonyms, found within an edit or two.
+        foreach (var word in catalog.Curated.ProblemWords.SelectMany(w => w.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(IsTypoForm))
+        {
+            AddProblemForm(word.ToLowerInvariant(), word);
+        }
+        foreach (var (canonical, variants) in catalog.Curated.Synonyms)
+        {
+            var tokens = new List<string>();
+            _tokenizer.AppendTokens(canonical, tokens, tokens);
+            if (!_problemWords.AnyIn(tokens.ToHashSet(StringComparer.Ordinal)))
+            {
+                continue;
+            }
+            foreach (var variant in variants.Where(IsTypoForm))
+            {
+                AddProblemForm(variant.ToLowerInvariant(), canonical);
+            }
+        }
+    }
+
+    /// <summary>Words long enough to be recognised misspelt (one edit, two from seven letters).</summary>
+    private static bool IsTypoForm(string word) => word.Length >= 5 && word.All(char.IsAsciiLetter);
+
+    private void AddProblemForm(string form, string meaning)
+    {
+        var tokens = new List<string>();
+        _tokenizer.AppendTokens(meaning, tokens, tokens);
+        // A paste's words are stemmed ("enabeld" is read as "enabel"): the form is looked up stemmed too.
+        foreach (var f in new[] { form, Tokenizer.Stem(form) })
+        {
+            if (!_problemForms.TryAdd(f, tokens.ToArray()))
+            {
+                continue;
+            }
+            foreach (var d in Deletions(f, f.Length >= 7 ? 2 : 1))
+            {
+                if (!_problemDeletions.TryGetValue(d, out var list))
+                {
+                    _problemDeletions[d] = list = [];
+                }
+                list.Add(f);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the paste says that something goes wrong; <paramref name="misspelt"/> holds what its
+    /// misspelt problem words mean ("eror" -> error), found while its words were looked up.
+    /// </summary>
+    private bool SaysProblem(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspelt)
+    {
+        if (_problemWords.AnyIn(seen, seenStopWords))
+        {
+            return true;
+        }
+        if (misspelt is null)
+        {
+            return false;
+        }
+        misspelt.UnionWith(seenStopWords);
+        return _problemWords.AnyIn(seen, misspelt);
     }
 
     public Catalog Catalog => _catalog;
@@ -161,7 +269,9 @@ public sealed class ErrorMatcher
         // Read line by line; keep only lines that say something the catalog knows.
         var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var lookups = new Dictionary<string, (int Id, double Quality)>(StringComparer.Ordinal);
+        var seenStopWords = new HashSet<string>(StringComparer.Ordinal);
+        var lookups = new Dictionary<string, (int Id, double Quality, string[]? Problem)>(StringComparer.Ordinal);
+        HashSet<string>? misspeltProblem = null;
         var misspelt = false;
         var number = 0;
         var tokens = new List<string>();
@@ -169,7 +279,7 @@ public sealed class ErrorMatcher
         {
             number++;
             tokens.Clear();
-            _tokenizer.AppendTokens(line, tokens);
+            _tokenizer.AppendTokens(line, tokens, seenStopWords);
             Dictionary<int, double>? known = null;
             foreach (var token in tokens)
             {
@@ -178,8 +288,12 @@ public sealed class ErrorMatcher
                 {
                     // A log repeats its words: look each one up once per paste.
                     lookups[token] = found = Lookup(token);
+                    if (found.Problem is not null)
+                    {
+                        (misspeltProblem ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(found.Problem);
+                    }
                 }
-                var (id, quality) = found;
+                var (id, quality, _) = found;
                 misspelt |= quality is > 0 and < 1;
                 if (id < 0)
                 {
@@ -201,6 +315,8 @@ public sealed class ErrorMatcher
             return new MatchResult(MatchDecision.None, [], language, notice);
         }
 
+        var namesProduct = _inScope.AnyIn(seen);
+        var problem = SaysProblem(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
         {
@@ -228,9 +344,11 @@ public sealed class ErrorMatcher
             }
 
             // Another product named and this one not: probably about that product, unless the paste
-            // quotes a whole documented message.
-            var namesProduct = _inScope.Any(words => words.All(seen.Contains));
-            var offTopic = !namesProduct && _offTopic.Any(words => words.All(seen.Contains));
+            // quotes a whole documented message. A request that is no error report (a profile picture,
+            // scheduling, a price): off-topic unless it states a documented error in full (a whole
+            // long message when nothing in it says that something goes wrong).
+            var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+            var request = _offTopicIntents.AnyIn(seen);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -251,7 +369,13 @@ public sealed class ErrorMatcher
             }
 
             var candidates = order.Take(_options.MaxCandidates)
-                .Select(s => Candidate(s, best[s] * (offTopic && scores.Coverage[s] < 0.85 ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
+                .Select(s =>
+                {
+                    var scoredDown = (offTopic && scores.LongCoverage[s] < FullCoverage) ||
+                                     (request && (problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage);
+                    return Candidate(s, best[s] * (scoredDown ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]);
+                })
+                .OrderByDescending(c => c.Score)
                 .ToList();
             // Chinese scripts share most characters; the documents' wording tells them apart better.
             if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && scores.Phrase[order[0]] >= 0 &&
@@ -259,11 +383,57 @@ public sealed class ErrorMatcher
             {
                 language = _phrases[scores.Phrase[order[0]]].Locale;
             }
-            return new MatchResult(Decide(candidates, namesProduct), candidates, language, notice);
+            return new MatchResult(Decide(candidates, namesProduct, problem), candidates, language, notice);
         }
         finally
         {
             scores.Return();
+        }
+    }
+
+    /// <summary>Curated groups of words ("teams meeting", "not found"), looked up by their first word.</summary>
+    private sealed class WordGroups
+    {
+        private readonly Dictionary<string, List<string[]>> _byFirstWord = new(StringComparer.Ordinal);
+
+        public WordGroups(IEnumerable<string[]> groups)
+        {
+            foreach (var group in groups.Where(g => g.Length > 0))
+            {
+                if (!_byFirstWord.TryGetValue(group[0], out var list))
+                {
+                    _byFirstWord[group[0]] = list = [];
+                }
+                list.Add(group);
+            }
+        }
+
+        /// <summary>Whether all words of some group are among <paramref name="words"/> and <paramref name="more"/>.</summary>
+        public bool AnyIn(HashSet<string> words, HashSet<string>? more = null) =>
+            AnyStartingIn(words, words, more) || (more is not null && AnyStartingIn(more, words, more));
+
+        private bool AnyStartingIn(HashSet<string> firstWords, HashSet<string> words, HashSet<string>? more)
+        {
+            foreach (var first in firstWords)
+            {
+                if (!_byFirstWord.TryGetValue(first, out var groups))
+                {
+                    continue;
+                }
+                foreach (var group in groups)
+                {
+                    var all = true;
+                    for (var i = 1; i < group.Length && all; i++)
+                    {
+                        all = words.Contains(group[i]) || (more?.Contains(group[i]) ?? false);
+                    }
+                    if (all)
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
     }
 
@@ -280,7 +450,9 @@ public sealed class ErrorMatcher
         public int[] Phrase = [];
         public Dictionary<int, double>?[] Segment = [];
         public string[] Text = [];
+        /// <summary>How much of the best phrase the paste covers, and the same for long phrases only (0 for short ones).</summary>
         public double[] Coverage = [];
+        public double[] LongCoverage = [];
         public double[] Matched = [];
         public readonly List<int> Touched = [];
         public readonly List<int> TouchedPhrases = [];
@@ -296,6 +468,7 @@ public sealed class ErrorMatcher
                 Array.Fill(scores.Phrase, -1);
                 scores.Segment = new Dictionary<int, double>?[symptoms];
                 scores.Text = new string[symptoms];
+                scores.LongCoverage = new double[symptoms];
                 scores.Coverage = new double[symptoms];
                 scores.Matched = new double[phrases];
             }
@@ -310,6 +483,7 @@ public sealed class ErrorMatcher
                 Phrase[s] = -1;
                 Segment[s] = null;
                 Text[s] = null!;
+                LongCoverage[s] = 0;
                 Coverage[s] = 0;
             }
             Touched.Clear();
@@ -329,6 +503,10 @@ public sealed class ErrorMatcher
         foreach (var (id, q) in segment)
         {
             var w = _weight[id] * q;
+            if (w <= 0)
+            {
+                continue;
+            }
             segmentWeight += w;
             foreach (var p in _postings[id])
             {
@@ -338,6 +516,10 @@ public sealed class ErrorMatcher
                 }
                 matched[p] += w;
             }
+        }
+        if (segmentWeight <= 0)
+        {
+            return;
         }
         foreach (var p in touched)
         {
@@ -366,7 +548,8 @@ public sealed class ErrorMatcher
                 scores.Segment[symptom] = segment;
                 scores.Text[symptom] = segmentText;
                 // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
-                scores.Coverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
+                scores.LongCoverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
+                scores.Coverage[symptom] = coverage;
             }
         }
         touched.Clear();
@@ -390,11 +573,13 @@ public sealed class ErrorMatcher
         return bestRatio >= 88 ? bestRatio / 100.0 * 0.9 : 0;
     }
 
-    private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct)
+    private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct, bool problem)
     {
-        // A paste that names the product is about it: weak evidence is then worth a question
-        // ("which of these do you see?") rather than "nothing documented fits".
-        var floor = namesProduct ? _options.ProductAmbiguousFloor : _options.AmbiguousFloor;
+        // Nothing in the paste says that something goes wrong: only a clear match counts. A paste that
+        // names the product and says something goes wrong is a problem with it: weak evidence is then
+        // worth a question ("which of these do you see?") rather than "nothing documented fits". The
+        // name alone is not enough: people ask about the product for many reasons.
+        var floor = !problem ? _options.MatchFloor : namesProduct ? _options.ProductAmbiguousFloor : _options.AmbiguousFloor;
         if (candidates.Count == 0 || candidates[0].Score < floor * 100)
         {
             return MatchDecision.None;
@@ -427,36 +612,71 @@ public sealed class ErrorMatcher
             terms);
     }
 
-    private (int Id, double Quality) Lookup(string token)
+    /// <summary>
+    /// The vocabulary word a paste's word is (a misspelt one within an edit or two, or a misspelt
+    /// one-word synonym variant), and what it means when it is a misspelt problem word.
+    /// </summary>
+    private (int Id, double Quality, string[]? Problem) Lookup(string token)
     {
         if (_vocabulary.TryGetValue(token, out var id))
         {
-            return (id, 1.0);
+            return (id, 1.0, null);
         }
         if (token.Length < 4 || !char.IsAsciiLetter(token[0]))
         {
-            return (-1, 0);
+            return (-1, 0, null);
         }
         var bestId = -1;
         var bestDistance = int.MaxValue;
+        var variantId = -1;
+        var variantDistance = int.MaxValue;
+        string[]? problem = null;
         var maxDistance = token.Length >= 8 ? 2 : 1;
         foreach (var deletion in Deletions(token, maxDistance))
         {
-            if (!_deletions.TryGetValue(deletion, out var ids))
+            if (_deletions.TryGetValue(deletion, out var ids))
             {
-                continue;
-            }
-            foreach (var candidate in ids)
-            {
-                var d = Distance(token, _words[candidate], maxDistance);
-                if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
+                foreach (var candidate in ids)
                 {
-                    bestDistance = d;
-                    bestId = candidate;
+                    var d = Distance(token, _words[candidate], maxDistance);
+                    if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
+                    {
+                        bestDistance = d;
+                        bestId = candidate;
+                    }
+                }
+            }
+            if (_variantDeletions.TryGetValue(deletion, out var variants))
+            {
+                foreach (var (form, formId) in variants)
+                {
+                    var d = Distance(token, form, maxDistance);
+                    if (d <= maxDistance && d < variantDistance)
+                    {
+                        variantDistance = d;
+                        variantId = formId;
+                    }
+                }
+            }
+            if (problem is null && _problemDeletions.TryGetValue(deletion, out var forms))
+            {
+                foreach (var form in forms)
+                {
+                    if (Distance(token, form, maxDistance) <= maxDistance)
+                    {
+                        problem = _problemForms[form];
+                        break;
+                    }
                 }
             }
         }
-        return bestId < 0 ? (-1, 0) : (bestId, bestDistance == 1 ? 0.85 : 0.7);
+        if (bestId < 0)
+        {
+            bestId = variantId;
+            bestDistance = variantDistance;
+        }
+        // A variant met exactly ("prompting" read as "prompt") is no misspelling.
+        return bestId < 0 ? (-1, 0, problem) : (bestId, bestDistance switch { 0 => 1.0, 1 => 0.85, _ => 0.7 }, problem);
     }
 
     private void AddDeletions(string word, int id)

@@ -8,16 +8,19 @@ namespace TriageBot.Core.Matching;
 /// Turns text in any of the catalog's languages into comparable tokens: lower case, words split at
 /// punctuation, curated synonyms folded to one form ("log in", "login" -> "sign in"), a light
 /// suffix stemmer for Latin-script words, stop words dropped. Chinese (and other CJK) text has no
-/// spaces, so it becomes overlapping character pairs, which match across word boundaries.
+/// spaces, so it becomes overlapping character pairs, which match across word boundaries; Chinese stop
+/// words and product names are cut out first.
 /// </summary>
 public sealed class Tokenizer
 {
     private readonly HashSet<string> _stopWords;
     private readonly Dictionary<string, List<(string[] Variant, string[] Canonical)>> _phraseSynonyms = new(StringComparer.Ordinal);
-    private readonly List<(string Variant, string Canonical)> _cjkSynonyms = [];
+    private readonly Dictionary<char, (string Variant, string Canonical)[]> _cjkSynonyms;
+    private readonly Dictionary<char, string[]> _cjkBreaks;
 
     public Tokenizer(CuratedData curated)
     {
+        var cjkSynonyms = new List<(string Variant, string Canonical)>();
         _stopWords = new HashSet<string>(curated.StopWords.Select(w => w.ToLowerInvariant()), StringComparer.Ordinal);
         foreach (var (canonical, variants) in curated.Synonyms)
         {
@@ -26,7 +29,7 @@ public sealed class Tokenizer
             {
                 if (ContainsCjk(variant))
                 {
-                    _cjkSynonyms.Add((variant.ToLowerInvariant(), canonical.ToLowerInvariant()));
+                    cjkSynonyms.Add((variant.ToLowerInvariant(), canonical.ToLowerInvariant()));
                     continue;
                 }
                 var words = RawWords(variant).ToArray();
@@ -45,7 +48,34 @@ public sealed class Tokenizer
         {
             list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
         }
-        _cjkSynonyms.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
+        // Chinese text is read once, left to right, trying the longest variant first at each character.
+        _cjkSynonyms = cjkSynonyms
+            .GroupBy(v => v.Variant[0])
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(v => v.Variant.Length).ToArray());
+
+        // Chinese stop words ("同事", "好像") and the Chinese part of a product name ("商務用 Skype") are
+        // no words of the error: they are cut out of Chinese text, so that they neither count nor glue
+        // their neighbours into pairs ("有商" in "沒有商務用 Skype").
+        var breaks = new List<string>();
+        foreach (var name in curated.ProductNames.Concat(curated.StopWords))
+        {
+            var run = new StringBuilder();
+            foreach (var c in name + " ")
+            {
+                if (IsCjk(c))
+                {
+                    run.Append(c);
+                }
+                else if (run.Length > 0)
+                {
+                    breaks.Add(run.ToString());
+                    run.Clear();
+                }
+            }
+        }
+        _cjkBreaks = breaks.Distinct(StringComparer.Ordinal)
+            .GroupBy(b => b[0])
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(b => b.Length).ToArray());
     }
 
     /// <summary>The tokens of <paramref name="text"/> in order (duplicates kept).</summary>
@@ -59,7 +89,11 @@ public sealed class Tokenizer
     /// <summary>The distinct content tokens, for comparing documented messages with each other.</summary>
     public IEnumerable<string> ContentWords(string text) => Tokens(text).Distinct(StringComparer.Ordinal);
 
-    public void AppendTokens(string text, List<string> into)
+    /// <summary>
+    /// Appends the tokens of <paramref name="text"/> to <paramref name="into"/>; the stop words it drops
+    /// go to <paramref name="dropped"/> when given ("error" says little about which error, but that there is one).
+    /// </summary>
+    public void AppendTokens(string text, List<string> into, ICollection<string>? dropped = null)
     {
         var words = new List<string>();
         var cjk = new StringBuilder();
@@ -81,19 +115,29 @@ public sealed class Tokenizer
             {
                 return;
             }
-            FlushWords(words, into);
-            var run = cjk.ToString();
-            foreach (var (variant, canonical) in _cjkSynonyms)
+            FlushWords(words, into, dropped);
+            var run = ReplaceCjkSynonyms(cjk.ToString());
+            // The pieces between stop words and product names become character pairs (or a lone character).
+            var start = 0;
+            var i = 0;
+            while (i <= run.Length)
             {
-                run = run.Replace(variant, canonical, StringComparison.Ordinal);
-            }
-            if (run.Length == 1)
-            {
-                into.Add(run);
-            }
-            for (var i = 0; i + 1 < run.Length; i++)
-            {
-                into.Add(run.Substring(i, 2));
+                var cut = i < run.Length ? BreakAt(run, i) : 0;
+                if (i < run.Length && cut == 0)
+                {
+                    i++;
+                    continue;
+                }
+                if (i - start == 1)
+                {
+                    into.Add(run.Substring(start, 1));
+                }
+                for (var k = start; k + 1 < i; k++)
+                {
+                    into.Add(run.Substring(k, 2));
+                }
+                i += Math.Max(cut, 1);
+                start = i;
             }
             cjk.Clear();
         }
@@ -122,10 +166,54 @@ public sealed class Tokenizer
         }
         FlushWord();
         FlushCjk();
-        FlushWords(words, into);
+        FlushWords(words, into, dropped);
     }
 
-    private void FlushWords(List<string> words, List<string> into)
+    private string ReplaceCjkSynonyms(string run)
+    {
+        StringBuilder? replaced = null;
+        var copied = 0;
+        for (var i = 0; i < run.Length; i++)
+        {
+            if (!_cjkSynonyms.TryGetValue(run[i], out var candidates))
+            {
+                continue;
+            }
+            foreach (var (variant, canonical) in candidates)
+            {
+                if (StartsAt(run, i, variant))
+                {
+                    replaced ??= new StringBuilder(run.Length + 8);
+                    replaced.Append(run, copied, i - copied).Append(canonical);
+                    i += variant.Length - 1;
+                    copied = i + 1;
+                    break;
+                }
+            }
+        }
+        return replaced is null ? run : replaced.Append(run, copied, run.Length - copied).ToString();
+    }
+
+    /// <summary>The length of the stop word or product name that starts at <paramref name="index"/>, else 0.</summary>
+    private int BreakAt(string run, int index)
+    {
+        if (_cjkBreaks.TryGetValue(run[index], out var cuts))
+        {
+            foreach (var cut in cuts)
+            {
+                if (StartsAt(run, index, cut))
+                {
+                    return cut.Length;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static bool StartsAt(string text, int index, string part) =>
+        index + part.Length <= text.Length && string.CompareOrdinal(text, index, part, 0, part.Length) == 0;
+
+    private void FlushWords(List<string> words, List<string> into, ICollection<string>? dropped)
     {
         for (var i = 0; i < words.Count; i++)
         {
@@ -138,7 +226,7 @@ public sealed class Tokenizer
                     {
                         foreach (var c in canonical)
                         {
-                            Emit(c, into);
+                            Emit(c, into, dropped);
                         }
                         i += variant.Length - 1;
                         replaced = true;
@@ -150,15 +238,16 @@ public sealed class Tokenizer
                     continue;
                 }
             }
-            Emit(words[i], into);
+            Emit(words[i], into, dropped);
         }
         words.Clear();
     }
 
-    private void Emit(string word, List<string> into)
+    private void Emit(string word, List<string> into, ICollection<string>? dropped)
     {
         if (_stopWords.Contains(word))
         {
+            dropped?.Add(word);
             return;
         }
         into.Add(Stem(word));

@@ -128,6 +128,48 @@ public sealed class ErrorMatcherTests
         Assert.Equal(MatchDecision.None, Matcher.Match("something with the sign-in address I think").Decision);
     }
 
+    [Theory]
+    [InlineData("Skype for Business Online")]
+    [InlineData("how do I change my Skype profile picture")]
+    [InlineData("Was kostet eine Skype for Business Online Lizenz pro Benutzer?")]
+    [InlineData("怎麼更換商務用 Skype 的大頭貼？")]
+    public void Match_ProductNameWithoutAProblem_IsNone(string text) => Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    [Fact]
+    public void Match_NoProblemWord_NeedsAClearMatch()
+    {
+        Assert.Equal(MatchDecision.None, Matcher.Match("Do we have enough Office 365 licenses left for the new hires?").Decision);
+
+        var result = Matcher.Match("new hire can't sign in to Skype, no license assigned yet");
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal("not-licensed-to-use-skype", result.Top!.SymptomId);
+    }
+
+    [Fact]
+    public void Match_RequestWithAProblemButNoDocumentedError_IsNone() =>
+        Assert.Equal(MatchDecision.None, Matcher.Match("my Skype meeting recording failed and the file is not found").Decision);
+
+    [Fact]
+    public void Match_RequestStatingADocumentedError_StillMatches()
+    {
+        var result = Matcher.Match("can't join my Skype meeting, it says the server is temporarily unavailable");
+
+        Assert.Equal(MatchDecision.Match, result.Decision);
+        Assert.Equal("server-is-temporarily-unavailable", result.Top!.SymptomId);
+    }
+
+    [Theory]
+    [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
+    [InlineData("lync coudnt find a lync sever for our domian", "lync-couldnt-find-lync-server")]
+    public void Match_MisspeltProblemWord_StillSaysSomethingGoesWrong(string text, string symptom)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal(symptom, result.Top!.SymptomId);
+    }
+
     [Fact]
     public void Match_Typos_AreForgiven()
     {

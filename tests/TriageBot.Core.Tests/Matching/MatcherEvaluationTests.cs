@@ -53,20 +53,39 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
         Assert.True(uncovered.Count == 0, "no cases for: " + string.Join(", ", uncovered));
     }
 
+    // The release bar is 97% (in scope per language, and out of scope); every kind is held to it.
     [Theory]
     [InlineData("exact", 1.00)]
-    [InlineData("fragment", 0.95)]
-    [InlineData("client", 0.95)]
-    [InlineData("chatter", 0.95)]
-    [InlineData("typo", 0.95)]
-    [InlineData("description", 0.85)]
-    [InlineData("zh-CN", 0.95)]
-    [InlineData("zh-TW", 0.93)]
-    [InlineData("de", 0.90)]
+    [InlineData("fragment", 0.97)]
+    [InlineData("client", 0.97)]
+    [InlineData("chatter", 0.97)]
+    [InlineData("typo", 0.97)]
+    [InlineData("description", 0.97)]
+    [InlineData("zh-CN", 0.97)]
+    [InlineData("zh-TW", 0.97)]
+    [InlineData("de", 0.97)]
     [InlineData("none", 0.97)]
-    public void Match_EvaluationKind_MeetsFloor(string kind, double floor)
+    public void Match_EvaluationKind_MeetsFloor(string kind, double floor) =>
+        AssertFloor(kind, Cases.Value.Where(c => c.Kind == kind).ToList(), floor);
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("de")]
+    [InlineData("zh-CN")]
+    [InlineData("zh-TW")]
+    public void Match_EvaluationInScopeLanguage_MeetsBar(string language) =>
+        AssertFloor($"in scope, {language}", Cases.Value.Where(c => c.Expect != "none" && c.Lang == language).ToList(), 0.97);
+
+    [Theory]
+    [InlineData("en")]
+    [InlineData("de")]
+    [InlineData("zh-CN")]
+    [InlineData("zh-TW")]
+    public void Match_EvaluationOutOfScopeLanguage_MeetsBar(string language) =>
+        AssertFloor($"out of scope, {language}", Cases.Value.Where(c => c.Expect == "none" && c.Lang == language).ToList(), 0.97);
+
+    private void AssertFloor(string what, List<Case> cases, double floor)
     {
-        var cases = Cases.Value.Where(c => c.Kind == kind).ToList();
         Assert.NotEmpty(cases);
         var failures = new List<string>();
         foreach (var c in cases)
@@ -79,33 +98,37 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
             }
         }
         var accuracy = 1.0 - (double)failures.Count / cases.Count;
-        output.WriteLine($"{kind}: {accuracy:P1} correct ({cases.Count - failures.Count}/{cases.Count}), floor {floor:P0}");
+        output.WriteLine($"{what}: {accuracy:P1} correct ({cases.Count - failures.Count}/{cases.Count}), floor {floor:P0}");
         failures.ForEach(output.WriteLine);
-        Assert.True(accuracy >= floor, $"{kind}: {accuracy:P1} < {floor:P0}\n" + string.Join("\n", failures));
+        Assert.True(accuracy >= floor, $"{what}: {accuracy:P1} < {floor:P0}\n" + string.Join("\n", failures));
     }
 
     [Fact]
     public void Match_Holdout_MeetsFloors()
     {
-        var byKind = Holdout.Value.GroupBy(c => c.Kind).OrderBy(g => g.Key);
-        int correctIn = 0, totalIn = 0, correctNone = 0, totalNone = 0;
-        foreach (var kind in byKind)
+        var correct = Holdout.Value.Select(c => IsCorrect(c, SharedCatalog.Matcher.Match(c.Text))).ToList();
+        var scored = Holdout.Value.Select((c, i) => (Case: c, Correct: correct[i])).ToList();
+        string Rate(IEnumerable<(Case Case, bool Correct)> cases)
         {
-            var correct = kind.Count(c => IsCorrect(c, SharedCatalog.Matcher.Match(c.Text)));
-            output.WriteLine($"holdout {kind.Key}: {(double)correct / kind.Count():P1} ({correct}/{kind.Count()})");
-            if (kind.Key == "none")
-            {
-                (correctNone, totalNone) = (correct, kind.Count());
-            }
-            else
-            {
-                correctIn += correct;
-                totalIn += kind.Count();
-            }
+            var list = cases.ToList();
+            var n = list.Count(c => c.Correct);
+            return $"{(double)n / list.Count:P1} ({n}/{list.Count})";
         }
-        output.WriteLine($"holdout in-scope: {(double)correctIn / totalIn:P1}, out-of-scope none: {(double)correctNone / totalNone:P1}");
-        Assert.True(correctIn >= 0.80 * totalIn, $"holdout in-scope {correctIn}/{totalIn}");
-        Assert.True(correctNone >= 0.90 * totalNone, $"holdout none {correctNone}/{totalNone}");
+        foreach (var kind in scored.GroupBy(c => c.Case.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"holdout {kind.Key}: {Rate(kind)}");
+        }
+        foreach (var language in scored.GroupBy(c => (c.Case.Expect == "none" ? "out of scope" : "in scope") + ", " + c.Case.Lang).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"holdout {language.Key}: {Rate(language)}");
+        }
+        var inScope = scored.Where(c => c.Case.Expect != "none").ToList();
+        var outOfScope = scored.Where(c => c.Case.Expect == "none").ToList();
+        output.WriteLine($"holdout in-scope: {Rate(inScope)}, out-of-scope none: {Rate(outOfScope)}");
+        // Out of scope meets the 97% bar (measured once, 2026-11-24: 97.8%); in scope does not yet
+        // (94.3%, descriptions in English 80%), so its floor stays where it was.
+        Assert.True(inScope.Count(c => c.Correct) >= 0.80 * inScope.Count, $"holdout in-scope {Rate(inScope)}");
+        Assert.True(outOfScope.Count(c => c.Correct) >= 0.97 * outOfScope.Count, $"holdout none {Rate(outOfScope)}");
     }
 
     [Fact]

@@ -35,6 +35,21 @@ public sealed class CuratedData
     /// <summary>Words that name the product the documents are about.</summary>
     public IReadOnlyList<string> InScope { get; init; } = [];
 
+    /// <summary>
+    /// Names of the product and its suite ("Skype for Business Online", "Office 365"): they say what a
+    /// paste is about, not which error it shows, so they count as no evidence for any symptom.
+    /// </summary>
+    public IReadOnlyList<string> ProductNames { get; init; } = [];
+
+    /// <summary>Words that say something goes wrong (sign-in, cannot, failed, incorrect, ...): the evidence of a problem.</summary>
+    public IReadOnlyList<string> ProblemWords { get; init; } = [];
+
+    /// <summary>
+    /// Requests that are not about an error (a profile picture, scheduling a meeting, presence, prices): they
+    /// mark a paste as off-topic, even when it names the product, unless it states a documented error in full.
+    /// </summary>
+    public IReadOnlyList<string> OffTopicIntents { get; init; } = [];
+
     public IReadOnlyList<ConditionRule> Conditions { get; init; } = [];
 
     /// <summary>Who performs a resolution ("user", "both"), by patterns on its English text; otherwise an administrator.</summary>
@@ -57,6 +72,9 @@ public sealed class CuratedData
         var synonyms = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var offTopic = new List<string>();
         var inScope = new List<string>();
+        var productNames = new List<string>();
+        var problemWords = new List<string>();
+        var offTopicIntents = new List<string>();
         var conditions = new List<ConditionRule>();
         var performers = new List<(string, Regex)>();
 
@@ -104,6 +122,9 @@ public sealed class CuratedData
             }
             offTopic.AddRange(data.OffTopic ?? []);
             inScope.AddRange(data.InScope ?? []);
+            productNames.AddRange(data.ProductNames ?? []);
+            problemWords.AddRange(data.ProblemWords ?? []);
+            offTopicIntents.AddRange(data.OffTopicIntents ?? []);
             foreach (var (performer, patterns) in data.Performers ?? [])
             {
                 foreach (var pattern in patterns ?? [])
@@ -142,6 +163,9 @@ public sealed class CuratedData
             Synonyms = synonyms,
             OffTopic = offTopic,
             InScope = inScope,
+            ProductNames = productNames,
+            ProblemWords = problemWords,
+            OffTopicIntents = offTopicIntents,
             Conditions = conditions,
             Performers = performers,
         };
@@ -164,6 +188,12 @@ public sealed class CuratedData
         public List<string>? OffTopic { get; set; }
 
         public List<string>? InScope { get; set; }
+
+        public List<string>? ProductNames { get; set; }
+
+        public List<string>? ProblemWords { get; set; }
+
+        public List<string>? OffTopicIntents { get; set; }
 
         public Dictionary<string, ConditionYaml?>? Conditions { get; set; }
 

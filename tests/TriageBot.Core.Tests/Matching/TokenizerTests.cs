@@ -1,0 +1,54 @@
+using TriageBot.Core.Knowledge.Curated;
+using TriageBot.Core.Matching;
+
+namespace TriageBot.Core.Tests.Matching;
+
+public sealed class TokenizerTests
+{
+    private static readonly Tokenizer Tokenizer = new(new CuratedData
+    {
+        StopWords = new HashSet<string> { "the", "error", "同事" },
+        ProductNames = ["skype for business", "商務用 Skype"],
+        Synonyms = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["登录"] = ["登入", "登錄"],
+            ["无法登录"] = ["登不進去"],
+        },
+    });
+
+    [Fact]
+    public void Tokens_ChineseSynonyms_AreReplacedLongestFirstBeforePairing()
+    {
+        Assert.Equal(["登录", "录位", "位址"], Tokenizer.Tokens("登入位址"));
+        Assert.Equal(["还是", "是无", "无法", "法登", "登录"], Tokenizer.Tokens("还是登不進去"));
+    }
+
+    [Fact]
+    public void Tokens_ChineseProductName_IsCutOutWithoutGluingItsNeighbours()
+    {
+        var tokens = Tokenizer.Tokens("沒有商務用 Skype Online 的授權");
+
+        Assert.DoesNotContain("有商", tokens);
+        Assert.DoesNotContain("商務", tokens);
+        Assert.Contains("沒有", tokens);
+        Assert.Contains("授權", tokens);
+    }
+
+    [Fact]
+    public void Tokens_ChineseStopWord_IsCutOut()
+    {
+        Assert.Equal(["登录", "录位", "位址"], Tokenizer.Tokens("同事登入位址"));
+    }
+
+    [Fact]
+    public void AppendTokens_DroppedStopWords_AreReported()
+    {
+        var tokens = new List<string>();
+        var dropped = new List<string>();
+
+        Tokenizer.AppendTokens("the error remains", tokens, dropped);
+
+        Assert.Equal(["remain"], tokens);
+        Assert.Equal(["the", "error"], dropped);
+    }
+}
