@@ -108,8 +108,11 @@ public sealed class CopilotTranscriptTests
         Assert.NotSame(first, second);
         var texts = Texts(Card(second));
         Assert.Equal("Co-pilot: candidate 2 of 5", texts[0]);
-        Assert.Contains(texts, t => t.StartsWith("Candidate 2: Lync couldn’t find a Lync Server", StringComparison.Ordinal));
-        Assert.Contains("Nothing to ask: the documents need no answers to pick the fix.", texts);
+        // The detail is the second of the ranked list the card shows ("2. <message> · <score>").
+        var ranked = texts.Single(t => t.StartsWith("2. ", StringComparison.Ordinal));
+        var secondMessage = ranked[3..ranked.LastIndexOf(" · ", StringComparison.Ordinal)];
+        Assert.Contains(texts, t => t.StartsWith("Candidate 2: " + secondMessage, StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.StartsWith("Candidate 1: ", StringComparison.Ordinal));
         Assert.Equal(2, ButtonData(second, "Next candidate").GetProperty("index").GetInt32());
 
         // The last candidate's button goes back to the first.
