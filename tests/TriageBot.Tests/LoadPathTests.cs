@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using TriageBot.Protocol.Builder;
 
 namespace TriageBot.Tests;
 
@@ -73,5 +75,13 @@ public sealed class LoadPathTests(LoadPathTests.App app) : IClassFixture<LoadPat
             Assert.Contains($"\"conversation\":{{\"id\":\"{conversation}\"", text, StringComparison.Ordinal);
             Assert.True(text.Contains(path[$"EXPECT{turn}"], StringComparison.Ordinal), $"turn {turn} lacks '{path[$"EXPECT{turn}"]}': {text}");
         }
+
+        // The conversation now waits on the fix card's buttons. Its stored state keeps what the card is built
+        // from, not the card (several KB that every later turn would read and write, and that the in-memory
+        // store would hold for every conversation).
+        var key = $"msteams/conversations/{conversation}";
+        var stored = ((System.Text.Json.Nodes.JsonObject)(await app.Services.GetRequiredService<IStorage>().ReadAsync([key]))[key]).ToJsonString();
+        Assert.DoesNotContain("AdaptiveCard", stored, StringComparison.Ordinal);
+        Assert.True(stored.Length < 3000, $"conversation state is {stored.Length} chars: {stored}");
     }
 }
