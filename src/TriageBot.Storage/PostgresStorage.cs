@@ -105,8 +105,8 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
         var now = _timeProvider.GetUtcNow().ToUniversalTime();
         var rows = changes.Select(change =>
         {
-            var (json, eTag, expiresAt) = StorageExtensions.ToStorageDocument(change.Value);
-            return new Row(change.Key, json.ToJsonString(ProtocolJson.Options), StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, Guid.NewGuid().ToString("N"));
+            var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(change.Value);
+            return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, Guid.NewGuid().ToString("N"));
         }).ToList();
 
         await RunAsync(async connection =>

@@ -80,13 +80,13 @@ public sealed class SqliteStorage : IExpiringStorage
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var (key, value) in changes)
         {
-            var (json, eTag, expiresAt) = StorageExtensions.ToStorageDocument(value);
+            var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(value);
             var newETag = Guid.NewGuid().ToString("N");
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.Parameters.AddWithValue("@key", key);
             command.Parameters.AddWithValue("@newETag", newETag);
-            command.Parameters.AddWithValue("@json", json.ToJsonString(ProtocolJson.Options));
+            command.Parameters.AddWithValue("@json", json);
             command.Parameters.AddWithValue("@now", now);
             command.Parameters.AddWithValue("@expiresAt", expiresAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
             if (StorageExtensions.IsUnconditional(eTag))

@@ -31,7 +31,7 @@ public class MemoryStorage : IExpiringStorage
     public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var documents = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageDocument(c.Value))).ToList();
+        var documents = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageJson(c.Value))).ToList();
         lock (_lock)
         {
             // Check every item before changing any, so a batch is all or nothing.
@@ -48,7 +48,7 @@ public class MemoryStorage : IExpiringStorage
             foreach (var (key, document) in documents)
             {
                 var eTag = NewETag();
-                _items[key] = new Entry(document.Json.ToJsonString(ProtocolJson.Options), eTag, document.ExpiresAt);
+                _items[key] = new Entry(document.Json, eTag, document.ExpiresAt);
                 StorageExtensions.SetNewETag(changes[key], eTag);
             }
         }
