@@ -82,6 +82,6 @@ public sealed class LoadPathTests(LoadPathTests.App app) : IClassFixture<LoadPat
         var key = $"msteams/conversations/{conversation}";
         var stored = ((System.Text.Json.Nodes.JsonObject)(await app.Services.GetRequiredService<IStorage>().ReadAsync([key]))[key]).ToJsonString();
         Assert.DoesNotContain("AdaptiveCard", stored, StringComparison.Ordinal);
-        Assert.True(stored.Length < 3000, $"conversation state is {stored.Length} chars: {stored}");
+        Assert.True(stored.Length < 1500, $"conversation state is {stored.Length} chars: {stored}");
     }
 }

@@ -2,7 +2,7 @@ using TriageBot.Protocol.Schema;
 
 namespace TriageBot.Protocol.Builder;
 
-/// <summary>In-process <see cref="IStorage"/> for tests and development; items are kept as JSON text.</summary>
+/// <summary>In-process <see cref="IStorage"/> for tests and development; items are kept as UTF-8 JSON.</summary>
 public class MemoryStorage : IExpiringStorage
 {
     private readonly Dictionary<string, Entry> _items = new(StringComparer.Ordinal);
@@ -31,7 +31,7 @@ public class MemoryStorage : IExpiringStorage
     public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var documents = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageJson(c.Value))).ToList();
+        var documents = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageUtf8(c.Value))).ToList();
         lock (_lock)
         {
             // Check every item before changing any, so a batch is all or nothing.
@@ -84,5 +84,5 @@ public class MemoryStorage : IExpiringStorage
 
     private static string NewETag() => Guid.NewGuid().ToString("N");
 
-    private sealed record Entry(string Json, string ETag, DateTimeOffset? ExpiresAt);
+    private sealed record Entry(byte[] Json, string ETag, DateTimeOffset? ExpiresAt);
 }

@@ -39,6 +39,13 @@ public class ChoicePrompt : Prompt<FoundChoice>
     /// </summary>
     public Func<PromptOptions, bool, Activity>? PromptBuilder { get; set; }
 
+    /// <summary>
+    /// The choices when the options carry none (<see cref="PromptOptions.Choices"/> null), built from the options'
+    /// <see cref="PromptOptions.Validations"/>: like <see cref="PromptBuilder"/>, keeps long synonym lists out of the
+    /// persisted state.
+    /// </summary>
+    public Func<PromptOptions, IList<Choice>>? ChoicesBuilder { get; set; }
+
     /// <inheritdoc />
     protected override Task OnPromptAsync(ITurnContext turnContext, IDictionary<string, object?> state, PromptOptions options, bool isRetry, CancellationToken cancellationToken = default)
     {
@@ -59,7 +66,8 @@ public class ChoicePrompt : Prompt<FoundChoice>
     {
         ArgumentNullException.ThrowIfNull(turnContext);
         ArgumentNullException.ThrowIfNull(options);
-        var found = ChoiceRecognizer.Recognize(ChoiceFactory.GetAnswer(turnContext.Activity, SubmitProperty), options.Choices ?? []);
+        var choices = options.Choices ?? ChoicesBuilder?.Invoke(options) ?? [];
+        var found = ChoiceRecognizer.Recognize(ChoiceFactory.GetAnswer(turnContext.Activity, SubmitProperty), choices);
         return Task.FromResult(found is null
             ? new PromptRecognizerResult<FoundChoice>()
             : new PromptRecognizerResult<FoundChoice> { Succeeded = true, Value = found });

@@ -38,6 +38,8 @@ public sealed partial class TriageDialog : ComponentDialog
     private readonly IStatePropertyAccessor<TriageState> _state;
     private readonly TicketStore _tickets;
     private readonly ILogger _log;
+    private readonly Dictionary<string, List<Choice>> _questionChoices;
+    private readonly List<Choice> _outcomeChoices;
 
     public TriageDialog(Catalog catalog, ErrorMatcher matcher, TriagePlanner planner, TriageCards cards, BotTexts texts,
         ConversationState conversationState, TicketStore tickets, ILogger<TriageDialog> log)
@@ -51,9 +53,16 @@ public sealed partial class TriageDialog : ComponentDialog
         AddDialog(new WaterfallDialog(Escalate, [ShowFormAsync, FormSubmittedAsync]));
         // The cards carry the choice in their Action.Submit data; typed answers go through the choices' synonyms.
         // The prompts keep only a PromptCard in the dialog state and build their card from it when they ask.
-        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt });
-        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt });
-        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt });
+        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        _questionChoices = planner.Flows.Questions.Values.ToDictionary(q => q.Id, ChoicesFor, StringComparer.Ordinal);
+        _outcomeChoices =
+        [
+            new(CardActions.Fixed, [.. BotTexts.Languages.Select(l => texts.Get("button-fixed", l)), "fixed", "it works", "works now", "solved"]),
+            new(CardActions.NotFixed, [.. BotTexts.Languages.Select(l => texts.Get("button-not-fixed", l)), "not fixed", "still broken", "didn't work", "did not work", "no luck"]),
+            new(CardActions.Helpdesk, [.. BotTexts.Languages.Select(l => texts.Get("button-helpdesk", l))]),
+        ];
         InitialDialogId = Main;
     }
 
@@ -117,11 +126,23 @@ public sealed partial class TriageDialog : ComponentDialog
             if (text is { Length: >= 12 } && IsNewError(text))
             {
                 await innerDc.CancelAllDialogsAsync(cancellationToken);
-                return await innerDc.BeginDialogAsync(Main, text, cancellationToken);
+                return await BeginMainAsync(innerDc, text, cancellationToken);
             }
         }
         return await base.OnContinueDialogAsync(innerDc, cancellationToken);
     }
+
+    /// <summary>
+    /// Starts triage on a paste. The paste reaches the first step through the turn state rather than as the
+    /// waterfall's options, which would keep a second copy of it (TriageState.Pasted has one) in the stored state.
+    /// </summary>
+    private Task<DialogTurnResult> BeginMainAsync(DialogContext innerDc, string paste, CancellationToken cancellationToken)
+    {
+        innerDc.Context.TurnState[PasteKey] = paste;
+        return innerDc.BeginDialogAsync(Main, null, cancellationToken);
+    }
+
+    private const string PasteKey = "TriageDialog.Paste";
 
     /// <summary>A confident match on a documented error, even the same one again, means "start over on this".</summary>
     private bool IsNewError(string text)
@@ -142,6 +163,10 @@ public sealed partial class TriageDialog : ComponentDialog
 
     protected override async Task<DialogTurnResult> OnBeginDialogAsync(DialogContext innerDc, object? options, CancellationToken cancellationToken)
     {
+        if (options is string paste && paste != HumanRequest)
+        {
+            return await BeginMainAsync(innerDc, paste, cancellationToken);
+        }
         if (options as string != HumanRequest)
         {
             return await base.OnBeginDialogAsync(innerDc, options, cancellationToken);
@@ -241,7 +266,7 @@ public sealed partial class TriageDialog : ComponentDialog
 
     private async Task<DialogTurnResult> RecogniseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
     {
-        var text = step.Options as string ?? "";
+        var text = step.Context.TurnState.Get<string>(PasteKey) ?? step.Options as string ?? "";
         var previous = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
         var result = _matcher.Match(text);
         var state = new TriageState
@@ -265,15 +290,12 @@ public sealed partial class TriageDialog : ComponentDialog
             {
                 var top = result.Candidates.Take(3).ToList();
                 state.Candidates = top.ToDictionary(c => c.SymptomId, c => c.Message);
-                var choices = top.Select(c => new Choice(c.Symptom.Id, MessageIn(c.Symptom, c.Message, state.Locale), c.Symptom.Title))
-                    .Append(new Choice(NoneOfThese, [CardActions.NoneOfThese, .. BotTexts.Languages.Select(l => _texts.Get("none-of-these", l))]))
-                    .ToList();
                 var card = new PromptCard
                 {
                     Kind = PromptCard.Choose, Locale = state.Locale, FlowId = state.FlowId,
                     Candidates = top.Select(c => c.SymptomId).ToList(), Messages = top.Select(c => c.Message).ToList(),
                 };
-                return await step.PromptAsync(ChoosePrompt, new PromptOptions { Validations = card, Choices = choices }, cancellationToken);
+                return await step.PromptAsync(ChoosePrompt, new PromptOptions { Validations = card }, cancellationToken);
             }
             default:
                 state.FailedMatches++;
@@ -289,6 +311,28 @@ public sealed partial class TriageDialog : ComponentDialog
 
     private static string MessageIn(Symptom symptom, string englishMessage, string locale) =>
         symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == englishMessage)?.Message.Get(locale).Plain ?? englishMessage;
+
+    /// <summary>The answers a prompt accepts, from its <see cref="PromptCard"/> (see <see cref="ChoicePrompt.ChoicesBuilder"/>).</summary>
+    private IList<Choice> BuildChoices(PromptOptions options)
+    {
+        var card = DialogStateConverter.ConvertTo<PromptCard>(options.Validations);
+        switch (card?.Kind)
+        {
+            case PromptCard.Question:
+                return _questionChoices.GetValueOrDefault(card.Id ?? "") ?? [];
+            case PromptCard.Resolution:
+                return _outcomeChoices;
+            case PromptCard.Choose:
+                return (card.Candidates ?? []).Zip(card.Messages ?? [])
+                    .Select(c => (Symptom: _catalog.Find(c.First), Message: c.Second))
+                    .Where(c => c.Symptom is not null)
+                    .Select(c => new Choice(c.Symptom!.Id, MessageIn(c.Symptom, c.Message, card.Locale), c.Symptom.Title))
+                    .Append(new Choice(NoneOfThese, [CardActions.NoneOfThese, .. BotTexts.Languages.Select(l => _texts.Get("none-of-these", l))]))
+                    .ToList();
+            default:
+                return [];
+        }
+    }
 
     /// <summary>Builds a prompt's card from the <see cref="PromptCard"/> its options keep (see <see cref="ChoicePrompt.PromptBuilder"/>).</summary>
     private Activity BuildPrompt(PromptOptions options, bool isRetry)
@@ -350,7 +394,7 @@ public sealed partial class TriageDialog : ComponentDialog
         }
         state.PendingQuestion = question.Id;
         var card = new PromptCard { Kind = PromptCard.Question, Id = question.Id, Locale = state.Locale, FlowId = state.FlowId, Intro = Announce(state) };
-        return await step.PromptAsync(AnswerPrompt, new PromptOptions { Validations = card, Choices = ChoicesFor(question) }, cancellationToken);
+        return await step.PromptAsync(AnswerPrompt, new PromptOptions { Validations = card }, cancellationToken);
     }
 
     /// <summary>A question's answers as prompt choices: typed synonyms and every language's label.</summary>
@@ -389,13 +433,7 @@ public sealed partial class TriageDialog : ComponentDialog
             Kind = PromptCard.Resolution, Id = symptom.Id, CauseId = cause.Id, Locale = state.Locale, FlowId = state.FlowId,
             Intro = state.CauseIndex > 0 ? _texts.Get("next-cause", state.Locale) : null,
         };
-        var choices = new List<Choice>
-        {
-            new(CardActions.Fixed, [.. BotTexts.Languages.Select(l => _texts.Get("button-fixed", l)), "fixed", "it works", "works now", "solved"]),
-            new(CardActions.NotFixed, [.. BotTexts.Languages.Select(l => _texts.Get("button-not-fixed", l)), "not fixed", "still broken", "didn't work", "did not work", "no luck"]),
-            new(CardActions.Helpdesk, [.. BotTexts.Languages.Select(l => _texts.Get("button-helpdesk", l))]),
-        };
-        return await step.PromptAsync(OutcomePrompt, new PromptOptions { Validations = card, Choices = choices }, cancellationToken);
+        return await step.PromptAsync(OutcomePrompt, new PromptOptions { Validations = card }, cancellationToken);
     }
 
     private async Task<DialogTurnResult> OutcomeAsync(WaterfallStepContext step, CancellationToken cancellationToken)
