@@ -77,7 +77,9 @@ public sealed class SqliteStorage : IExpiringStorage
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
+        // One item needs no explicit transaction: each statement is atomic and checks the ETag itself, and the
+        // insert after a missed update creates the item only if nobody did meanwhile. Several items are all or none.
+        await using var transaction = changes.Count > 1 ? connection.BeginTransaction(deferred: false) : null;
         foreach (var (key, value) in changes)
         {
             var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(value);
@@ -123,7 +125,11 @@ public sealed class SqliteStorage : IExpiringStorage
             newETags[key] = newETag;
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         foreach (var (key, eTag) in newETags)
         {
             StorageExtensions.SetNewETag(changes[key], eTag);
@@ -162,12 +168,22 @@ public sealed class SqliteStorage : IExpiringStorage
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // Pooled connections keep their settings: set them once per database handle, not on every open.
+        if (_configured.TryGetValue(connection.Handle!, out _))
+        {
+            return connection;
+        }
+
         using var command = connection.CreateCommand();
         // synchronous = NORMAL (per connection): in WAL mode a commit is not fsynced, the WAL is at checkpoints. A
         // crash of the process loses nothing; a power cut can lose the last commits, never the database. FULL
         // (SQLite's default) costs an fsync per turn, which bounds the bot to the disk's sync rate.
         command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {30_000}; PRAGMA synchronous = NORMAL;");
         command.ExecuteNonQuery();
+        _configured.AddOrUpdate(connection.Handle!, Configured);
         return connection;
     }
+
+    private static readonly object Configured = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 }
