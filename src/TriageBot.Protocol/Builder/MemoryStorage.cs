@@ -81,7 +81,7 @@ public class MemoryStorage : IExpiringStorage
         try
         {
             BinaryPrimitives.WriteInt32LittleEndian(buffer, json.Length);
-            if (!BrotliEncoder.TryCompress(json, buffer.AsSpan(4), out var written, quality: 1, window: 18))
+            if (!BrotliEncoder.TryCompress(json, buffer.AsSpan(4), out var written, quality: 1, window: 16))
             {
                 throw new InvalidOperationException("Brotli could not compress a storage item.");
             }
