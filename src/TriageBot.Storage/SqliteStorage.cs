@@ -76,13 +76,15 @@ public sealed class SqliteStorage : IExpiringStorage
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
+        // Serialized before taking the write lock, which is held only for the statements.
+        var documents = changes.Select(change => (change.Key, Document: StorageExtensions.ToStorageJson(change.Value))).ToList();
+        using var writing = await WriteLockAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = Open();
         // One item needs no explicit transaction: each statement is atomic and checks the ETag itself, and the
         // insert after a missed update creates the item only if nobody did meanwhile. Several items are all or none.
         await using var transaction = changes.Count > 1 ? connection.BeginTransaction(deferred: false) : null;
-        foreach (var (key, value) in changes)
+        foreach (var (key, (json, eTag, expiresAt)) in documents)
         {
-            var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(value);
             var newETag = Guid.NewGuid().ToString("N");
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -140,6 +142,7 @@ public sealed class SqliteStorage : IExpiringStorage
     public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        using var writing = await WriteLockAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         foreach (var key in keys)
@@ -157,11 +160,39 @@ public sealed class SqliteStorage : IExpiringStorage
     /// <inheritdoc />
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= @now";
         command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One writer at a time inside this process. SQLite allows one writer per database; a second one waits in its
+    /// busy handler, which sleeps (1, 2, 5, 10 ms and more) instead of waking when the lock is free, so under
+    /// concurrent turns writers would spend their time asleep. Queued here they take turns without sleeping; the
+    /// busy timeout is left for writers in other processes. Reads (WAL) do not wait.
+    /// </summary>
+    private async Task<IDisposable> WriteLockAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Release(_writeGate);
+    }
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
     }
 
     private SqliteConnection Open()
