@@ -7,8 +7,9 @@ using TriageBot.Protocol.Schema;
 namespace TriageBot.Storage;
 
 /// <summary>
-/// <see cref="IStorage"/> in one SQLite table (WAL mode, synchronous NORMAL). ETag checks happen inside the SQL statements,
-/// in an IMMEDIATE transaction per batch, so concurrent writers holding the same ETag cannot both win.
+/// <see cref="IStorage"/> in one SQLite table (WAL mode, synchronous NORMAL). Writes in this process take turns under
+/// one lock on one connection with prepared statements. ETag checks happen inside the SQL statements,
+/// in an IMMEDIATE transaction for a batch of several items, so concurrent writers holding the same ETag cannot both win.
 /// </summary>
 public sealed class SqliteStorage : IExpiringStorage
 {
@@ -78,58 +79,46 @@ public sealed class SqliteStorage : IExpiringStorage
         var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
         // Serialized before taking the write lock, which is held only for the statements.
         var documents = changes.Select(change => (change.Key, Document: StorageExtensions.ToStorageJson(change.Value))).ToList();
-        using var writing = await WriteLockAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = Open();
-        // One item needs no explicit transaction: each statement is atomic and checks the ETag itself, and the
-        // insert after a missed update creates the item only if nobody did meanwhile. Several items are all or none.
-        await using var transaction = changes.Count > 1 ? connection.BeginTransaction(deferred: false) : null;
-        foreach (var (key, (json, eTag, expiresAt)) in documents)
+        cancellationToken.ThrowIfCancellationRequested();
+        // SQLite's statements run synchronously: the writes are done under a plain lock, which hands over to the
+        // next writer at once (an async gate would go through the thread pool on every hand-over).
+        lock (_writeLock)
         {
-            var newETag = Guid.NewGuid().ToString("N");
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.Parameters.AddWithValue("@key", key);
-            command.Parameters.AddWithValue("@newETag", newETag);
-            command.Parameters.AddWithValue("@json", json);
-            command.Parameters.AddWithValue("@now", now);
-            command.Parameters.AddWithValue("@expiresAt", expiresAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
-            if (StorageExtensions.IsUnconditional(eTag))
+            // One connection does all the writing, with its statements prepared once.
+            var writer = _writer ??= new Writer(Open());
+            try
             {
-                command.CommandText = """
-                    INSERT INTO items (key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)
-                    ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, json = excluded.json,
-                        updated_at = excluded.updated_at, expires_at = excluded.expires_at
-                    """;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                // Update only the version the writer read; if the item is gone, create it, unless
-                // someone else created it meanwhile (the insert then does nothing).
-                command.Parameters.AddWithValue("@eTag", eTag);
-                command.CommandText = """
-                    UPDATE items SET etag = @newETag, json = @json, updated_at = @now, expires_at = @expiresAt
-                    WHERE key = @key AND etag = @eTag
-                    """;
-                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                // One item needs no explicit transaction: each statement is atomic and checks the ETag itself, and the
+                // insert after a missed update creates the item only if nobody did meanwhile. Several items are all or none.
+                using var transaction = documents.Count > 1 ? writer.Connection.BeginTransaction(deferred: false) : null;
+                foreach (var (key, (json, eTag, expiresAt)) in documents)
                 {
-                    command.CommandText = """
-                        INSERT INTO items (key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)
-                        ON CONFLICT (key) DO NOTHING
-                        """;
-                    if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    var newETag = Guid.NewGuid().ToString("N");
+                    var at = expiresAt is { } expiry ? expiry.ToUnixTimeMilliseconds() : (object)DBNull.Value;
+                    if (StorageExtensions.IsUnconditional(eTag))
                     {
+                        writer.Run(writer.Upsert, transaction, key, newETag, json, now, at, null);
+                    }
+                    else if (writer.Run(writer.Update, transaction, key, newETag, json, now, at, eTag) == 0
+                        && writer.Run(writer.InsertIfAbsent, transaction, key, newETag, json, now, at, null) == 0)
+                    {
+                        // Update only the version the writer read; if the item is gone, create it, unless someone else
+                        // created it meanwhile (the insert then does nothing).
                         throw new StorageConcurrencyException(key);
                     }
+
+                    newETags[key] = newETag;
                 }
+
+                transaction?.Commit();
             }
-
-            newETags[key] = newETag;
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            catch (Exception ex) when (ex is not StorageConcurrencyException)
+            {
+                // Whatever went wrong, the next write starts on a fresh connection.
+                writer.Dispose();
+                _writer = null;
+                throw;
+            }
         }
 
         foreach (var (key, eTag) in newETags)
@@ -138,60 +127,110 @@ public sealed class SqliteStorage : IExpiringStorage
         }
     }
 
+    private readonly Lock _writeLock = new();
+    private Writer? _writer;
+
+    /// <summary>The writing connection and its prepared statements; used only under the write gate.</summary>
+    private sealed class Writer : IDisposable
+    {
+        private const string Values = "(key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)";
+
+        public Writer(SqliteConnection connection)
+        {
+            Connection = connection;
+            Upsert = Prepare($"""
+                INSERT INTO items {Values}
+                ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, json = excluded.json,
+                    updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                """, withETag: false);
+            Update = Prepare("UPDATE items SET etag = @newETag, json = @json, updated_at = @now, expires_at = @expiresAt WHERE key = @key AND etag = @eTag", withETag: true);
+            InsertIfAbsent = Prepare($"INSERT INTO items {Values} ON CONFLICT (key) DO NOTHING", withETag: false);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Upsert { get; }
+
+        public SqliteCommand Update { get; }
+
+        public SqliteCommand InsertIfAbsent { get; }
+
+        public int Run(SqliteCommand command, SqliteTransaction? transaction, string key, string newETag, string json, long now, object expiresAt, string? eTag)
+        {
+            command.Transaction = transaction;
+            command.Parameters["@key"].Value = key;
+            command.Parameters["@newETag"].Value = newETag;
+            command.Parameters["@json"].Value = json;
+            command.Parameters["@now"].Value = now;
+            command.Parameters["@expiresAt"].Value = expiresAt;
+            if (eTag is not null)
+            {
+                command.Parameters["@eTag"].Value = eTag;
+            }
+
+            return command.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            Upsert.Dispose();
+            Update.Dispose();
+            InsertIfAbsent.Dispose();
+            Connection.Dispose();
+        }
+
+        private SqliteCommand Prepare(string sql, bool withETag)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.Add("@key", SqliteType.Text);
+            command.Parameters.Add("@newETag", SqliteType.Text);
+            command.Parameters.Add("@json", SqliteType.Text);
+            command.Parameters.Add("@now", SqliteType.Integer);
+            command.Parameters.Add("@expiresAt", SqliteType.Integer);
+            if (withETag)
+            {
+                command.Parameters.Add("@eTag", SqliteType.Text);
+            }
+
+            command.Prepare();
+            return command;
+        }
+    }
+
     /// <inheritdoc />
     public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        using var writing = await WriteLockAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var key in keys)
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM items WHERE key = @key";
-            command.Parameters.AddWithValue("@key", key);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var key in keys)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "DELETE FROM items WHERE key = @key";
+                command.Parameters.AddWithValue("@key", key);
+                command.ExecuteNonQuery();
+            }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+        }
     }
 
     /// <inheritdoc />
     public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        using var writing = await WriteLockAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= @now";
-        command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// One writer at a time inside this process. SQLite allows one writer per database; a second one waits in its
-    /// busy handler, which sleeps (1, 2, 5, 10 ms and more) instead of waking when the lock is free, so under
-    /// concurrent turns writers would spend their time asleep. Queued here they take turns without sleeping; the
-    /// busy timeout is left for writers in other processes. Reads (WAL) do not wait.
-    /// </summary>
-    private async Task<IDisposable> WriteLockAsync(CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Release(_writeGate);
-    }
-
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
-
-    private sealed class Release(SemaphoreSlim gate) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                gate.Release();
-            }
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= @now";
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
         }
     }
 
