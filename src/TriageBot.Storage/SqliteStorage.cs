@@ -7,8 +7,9 @@ using TriageBot.Protocol.Schema;
 namespace TriageBot.Storage;
 
 /// <summary>
-/// <see cref="IStorage"/> in one SQLite table (WAL mode). ETag checks happen inside the SQL statements,
-/// in an IMMEDIATE transaction per batch, so concurrent writers holding the same ETag cannot both win.
+/// <see cref="IStorage"/> in one SQLite table (WAL mode, synchronous NORMAL). Writes in this process take turns under
+/// one lock on one connection with prepared statements. ETag checks happen inside the SQL statements, in an
+/// IMMEDIATE transaction for a batch of several items, so concurrent writers holding the same ETag cannot both win.
 /// A database that cannot be opened, read or written for reasons of the environment (its folder or file gone
 /// or read-only, the disk full, an I/O error, locked longer than the busy timeout) fails the call with
 /// <see cref="StorageUnavailableException"/>; the next call tries again.
@@ -79,68 +80,143 @@ public sealed class SqliteStorage : IExpiringStorage
     public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return changes.Count == 0 ? Task.CompletedTask : GuardAsync(async () =>
+        return changes.Count == 0 ? Task.CompletedTask : GuardAsync(() =>
         {
-            await WriteCoreAsync(changes, cancellationToken).ConfigureAwait(false);
-            return true;
+            WriteCore(changes, cancellationToken);
+            return Task.FromResult(true);
         });
     }
 
-    private async Task WriteCoreAsync(IDictionary<string, object> changes, CancellationToken cancellationToken)
+    private void WriteCore(IDictionary<string, object> changes, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var (key, value) in changes)
+        // Serialized before taking the write lock, which is held only for the statements.
+        var documents = changes.Select(change => (change.Key, Document: StorageExtensions.ToStorageJson(change.Value))).ToList();
+        cancellationToken.ThrowIfCancellationRequested();
+        // SQLite's statements run synchronously: the writes are done under a plain lock, which hands over to the
+        // next writer at once (an async gate would go through the thread pool on every hand-over).
+        lock (_writeLock)
         {
-            var (json, eTag, expiresAt) = StorageExtensions.ToStorageDocument(value);
-            var newETag = Guid.NewGuid().ToString("N");
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.Parameters.AddWithValue("@key", key);
-            command.Parameters.AddWithValue("@newETag", newETag);
-            command.Parameters.AddWithValue("@json", json.ToJsonString(ProtocolJson.Options));
-            command.Parameters.AddWithValue("@now", now);
-            command.Parameters.AddWithValue("@expiresAt", expiresAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
-            if (StorageExtensions.IsUnconditional(eTag))
+            // One connection does all the writing, with its statements prepared once. An open connection would go on
+            // writing into a database file that was deleted or moved away (and lose everything it writes), so the file
+            // is looked for first: when it is gone the writer is dropped and opening a new one reports the outage.
+            if (_writer is not null && !File.Exists(_path))
             {
-                command.CommandText = """
-                    INSERT INTO items (key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)
-                    ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, json = excluded.json,
-                        updated_at = excluded.updated_at, expires_at = excluded.expires_at
-                    """;
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _writer.Dispose();
+                _writer = null;
             }
-            else
+
+            var writer = _writer ??= new Writer(Open());
+            try
             {
-                // Update only the version the writer read; if the item is gone, create it, unless
-                // someone else created it meanwhile (the insert then does nothing).
-                command.Parameters.AddWithValue("@eTag", eTag);
-                command.CommandText = """
-                    UPDATE items SET etag = @newETag, json = @json, updated_at = @now, expires_at = @expiresAt
-                    WHERE key = @key AND etag = @eTag
-                    """;
-                if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                // One item needs no explicit transaction: each statement is atomic and checks the ETag itself, and the
+                // insert after a missed update creates the item only if nobody did meanwhile. Several items are all or none.
+                using var transaction = documents.Count > 1 ? writer.Connection.BeginTransaction(deferred: false) : null;
+                foreach (var (key, (json, eTag, expiresAt)) in documents)
                 {
-                    command.CommandText = """
-                        INSERT INTO items (key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)
-                        ON CONFLICT (key) DO NOTHING
-                        """;
-                    if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    var newETag = Guid.NewGuid().ToString("N");
+                    var at = expiresAt is { } expiry ? expiry.ToUnixTimeMilliseconds() : (object)DBNull.Value;
+                    if (StorageExtensions.IsUnconditional(eTag))
                     {
+                        writer.Run(writer.Upsert, transaction, key, newETag, json, now, at, null);
+                    }
+                    else if (writer.Run(writer.Update, transaction, key, newETag, json, now, at, eTag) == 0
+                        && writer.Run(writer.InsertIfAbsent, transaction, key, newETag, json, now, at, null) == 0)
+                    {
+                        // Update only the version the writer read; if the item is gone, create it, unless someone else
+                        // created it meanwhile (the insert then does nothing).
                         throw new StorageConcurrencyException(key);
                     }
-                }
-            }
 
-            newETags[key] = newETag;
+                    newETags[key] = newETag;
+                }
+
+                transaction?.Commit();
+            }
+            catch (Exception ex) when (ex is not StorageConcurrencyException)
+            {
+                // Whatever went wrong, the next write starts on a fresh connection.
+                writer.Dispose();
+                _writer = null;
+                throw;
+            }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (key, eTag) in newETags)
         {
             StorageExtensions.SetNewETag(changes[key], eTag);
+        }
+    }
+
+    private readonly Lock _writeLock = new();
+    private Writer? _writer;
+
+    /// <summary>The writing connection and its prepared statements; used only under the write gate.</summary>
+    private sealed class Writer : IDisposable
+    {
+        private const string Values = "(key, etag, json, updated_at, expires_at) VALUES (@key, @newETag, @json, @now, @expiresAt)";
+
+        public Writer(SqliteConnection connection)
+        {
+            Connection = connection;
+            Upsert = Prepare($"""
+                INSERT INTO items {Values}
+                ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, json = excluded.json,
+                    updated_at = excluded.updated_at, expires_at = excluded.expires_at
+                """, withETag: false);
+            Update = Prepare("UPDATE items SET etag = @newETag, json = @json, updated_at = @now, expires_at = @expiresAt WHERE key = @key AND etag = @eTag", withETag: true);
+            InsertIfAbsent = Prepare($"INSERT INTO items {Values} ON CONFLICT (key) DO NOTHING", withETag: false);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand Upsert { get; }
+
+        public SqliteCommand Update { get; }
+
+        public SqliteCommand InsertIfAbsent { get; }
+
+        public int Run(SqliteCommand command, SqliteTransaction? transaction, string key, string newETag, string json, long now, object expiresAt, string? eTag)
+        {
+            command.Transaction = transaction;
+            command.Parameters["@key"].Value = key;
+            command.Parameters["@newETag"].Value = newETag;
+            command.Parameters["@json"].Value = json;
+            command.Parameters["@now"].Value = now;
+            command.Parameters["@expiresAt"].Value = expiresAt;
+            if (eTag is not null)
+            {
+                command.Parameters["@eTag"].Value = eTag;
+            }
+
+            return command.ExecuteNonQuery();
+        }
+
+        public void Dispose()
+        {
+            Upsert.Dispose();
+            Update.Dispose();
+            InsertIfAbsent.Dispose();
+            Connection.Dispose();
+        }
+
+        private SqliteCommand Prepare(string sql, bool withETag)
+        {
+            var command = Connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.Add("@key", SqliteType.Text);
+            command.Parameters.Add("@newETag", SqliteType.Text);
+            command.Parameters.Add("@json", SqliteType.Text);
+            command.Parameters.Add("@now", SqliteType.Integer);
+            command.Parameters.Add("@expiresAt", SqliteType.Integer);
+            if (withETag)
+            {
+                command.Parameters.Add("@eTag", SqliteType.Text);
+            }
+
+            command.Prepare();
+            return command;
         }
     }
 
@@ -148,40 +224,48 @@ public sealed class SqliteStorage : IExpiringStorage
     public Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return GuardAsync(async () =>
+        return GuardAsync(() =>
         {
-            await DeleteCoreAsync(keys, cancellationToken).ConfigureAwait(false);
-            return true;
+            DeleteCore(keys, cancellationToken);
+            return Task.FromResult(true);
         });
     }
 
-    private async Task DeleteCoreAsync(string[] keys, CancellationToken cancellationToken)
+    private void DeleteCore(string[] keys, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var key in keys)
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "DELETE FROM items WHERE key = @key";
-            command.Parameters.AddWithValue("@key", key);
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var key in keys)
+            {
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = "DELETE FROM items WHERE key = @key";
+                command.Parameters.AddWithValue("@key", key);
+                command.ExecuteNonQuery();
+            }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            transaction.Commit();
+        }
     }
 
     /// <inheritdoc />
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        GuardAsync(() => PurgeCoreAsync(now, cancellationToken));
+        GuardAsync(() => Task.FromResult(PurgeCore(now, cancellationToken)));
 
-    private async Task<int> PurgeCoreAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private int PurgeCore(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= @now";
-        command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_writeLock)
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM items WHERE expires_at IS NOT NULL AND expires_at <= @now";
+            command.Parameters.AddWithValue("@now", now.ToUnixTimeMilliseconds());
+            return command.ExecuteNonQuery();
+        }
     }
 
     private async Task<T> GuardAsync<T>(Func<Task<T>> operation)
@@ -206,9 +290,22 @@ public sealed class SqliteStorage : IExpiringStorage
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // Pooled connections keep their settings: set them once per database handle, not on every open.
+        if (_configured.TryGetValue(connection.Handle!, out _))
+        {
+            return connection;
+        }
+
         using var command = connection.CreateCommand();
-        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {30_000};");
+        // synchronous = NORMAL (per connection): in WAL mode a commit is not fsynced, the WAL is at checkpoints. A
+        // crash of the process loses nothing; a power cut can lose the last commits, never the database. FULL
+        // (SQLite's default) costs an fsync per turn, which bounds the bot to the disk's sync rate.
+        command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {30_000}; PRAGMA synchronous = NORMAL;");
         command.ExecuteNonQuery();
+        _configured.AddOrUpdate(connection.Handle!, Configured);
         return connection;
     }
+
+    private static readonly object Configured = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 }

@@ -78,6 +78,10 @@ public static class TriageBotServiceCollectionExtensions
         app.Services.GetRequiredService<ErrorMatcher>();
         app.Services.GetRequiredService<IBot>();
 
+        // Building the catalog leaves tens of MB of garbage behind; give that memory back to the OS once, now,
+        // rather than carry it in the process's footprint for its whole life.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
         var auth = app.Services.GetRequiredService<IOptions<Protocol.Authentication.BotFrameworkAuthenticationOptions>>().Value;
         if (!auth.AuthenticationEnabled)
         {

@@ -78,12 +78,17 @@ public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
         var lower = text.ToLowerInvariant();
         foreach (var question in flows.QuestionsFor(symptom.Id))
         {
+            // The longest phrase found decides: "don't use adfs" (no) contains "adfs" (yes).
+            var longest = 0;
             foreach (var (value, phrases) in question.Detect)
             {
-                if (phrases.Any(p => ContainsPhrase(lower, p.ToLowerInvariant())))
+                foreach (var phrase in phrases)
                 {
-                    found[question.Id] = value;
-                    break;
+                    if (phrase.Length > longest && ContainsPhrase(lower, phrase.ToLowerInvariant()))
+                    {
+                        longest = phrase.Length;
+                        found[question.Id] = value;
+                    }
                 }
             }
         }

@@ -1,8 +1,15 @@
-using TriageBot.Protocol.Schema;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
 
 namespace TriageBot.Protocol.Builder;
 
-/// <summary>In-process <see cref="IStorage"/> for tests and development; items are kept as JSON text.</summary>
+/// <summary>
+/// In-process <see cref="IStorage"/> for tests, development and single-instance use without a database. Items are
+/// kept as Brotli-compressed UTF-8 JSON (a conversation's state is about 1 KB of JSON, about half that compressed:
+/// what the store holds for every conversation it has seen until they expire) with their ETag as a
+/// <see cref="Guid"/>.
+/// </summary>
 public class MemoryStorage : IExpiringStorage
 {
     private readonly Dictionary<string, Entry> _items = new(StringComparer.Ordinal);
@@ -12,16 +19,23 @@ public class MemoryStorage : IExpiringStorage
     public Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        IDictionary<string, object> result = new Dictionary<string, object>(StringComparer.Ordinal);
+        var found = new List<(string Key, Entry Entry)>(keys.Length);
         lock (_lock)
         {
             foreach (var key in keys)
             {
                 if (_items.TryGetValue(key, out var entry))
                 {
-                    result[key] = StorageExtensions.FromStorageDocument(entry.Json, entry.ETag);
+                    found.Add((key, entry));
                 }
             }
+        }
+
+        // Entries are immutable (a write replaces them), so they are unpacked outside the lock.
+        IDictionary<string, object> result = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (key, entry) in found)
+        {
+            result[key] = StorageExtensions.FromStorageDocument(Unpack(entry.Packed), entry.ETag.ToString("N"));
         }
 
         return Task.FromResult(result);
@@ -31,29 +45,64 @@ public class MemoryStorage : IExpiringStorage
     public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var documents = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageDocument(c.Value))).ToList();
+        var documents = changes.Select(c =>
+        {
+            var document = StorageExtensions.ToStorageUtf8(c.Value);
+            return (c.Key, Packed: Pack(document.Json), document.ETag, document.ExpiresAt);
+        }).ToList();
         lock (_lock)
         {
             // Check every item before changing any, so a batch is all or nothing.
-            foreach (var (key, document) in documents)
+            foreach (var (key, _, eTag, _) in documents)
             {
-                if (!StorageExtensions.IsUnconditional(document.ETag)
+                if (!StorageExtensions.IsUnconditional(eTag)
                     && _items.TryGetValue(key, out var existing)
-                    && existing.ETag != document.ETag)
+                    && !(Guid.TryParseExact(eTag, "N", out var expected) && expected == existing.ETag))
                 {
                     throw new StorageConcurrencyException(key);
                 }
             }
 
-            foreach (var (key, document) in documents)
+            foreach (var (key, packed, _, expiresAt) in documents)
             {
-                var eTag = NewETag();
-                _items[key] = new Entry(document.Json.ToJsonString(ProtocolJson.Options), eTag, document.ExpiresAt);
-                StorageExtensions.SetNewETag(changes[key], eTag);
+                var eTag = Guid.NewGuid();
+                _items[key] = new Entry(packed, eTag, expiresAt);
+                StorageExtensions.SetNewETag(changes[key], eTag.ToString("N"));
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The JSON's length (4 bytes, little-endian), then the JSON compressed with Brotli at its fastest level.</summary>
+    private static byte[] Pack(byte[] json)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4 + BrotliEncoder.GetMaxCompressedLength(json.Length));
+        try
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(buffer, json.Length);
+            if (!BrotliEncoder.TryCompress(json, buffer.AsSpan(4), out var written, quality: 1, window: 16))
+            {
+                throw new InvalidOperationException("Brotli could not compress a storage item.");
+            }
+
+            return buffer.AsSpan(0, 4 + written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] Unpack(byte[] packed)
+    {
+        var json = new byte[BinaryPrimitives.ReadInt32LittleEndian(packed)];
+        if (!BrotliDecoder.TryDecompress(packed.AsSpan(4), json, out var written) || written != json.Length)
+        {
+            throw new InvalidOperationException("A storage item could not be decompressed.");
+        }
+
+        return json;
     }
 
     /// <inheritdoc />
@@ -82,7 +131,5 @@ public class MemoryStorage : IExpiringStorage
         }
     }
 
-    private static string NewETag() => Guid.NewGuid().ToString("N");
-
-    private sealed record Entry(string Json, string ETag, DateTimeOffset? ExpiresAt);
+    private sealed record Entry(byte[] Packed, Guid ETag, DateTimeOffset? ExpiresAt);
 }

@@ -31,10 +31,30 @@ public class ChoicePrompt : Prompt<FoundChoice>
     /// </summary>
     public Func<PromptOptions, Activity> ChoiceRenderer { get; set; } = ChoiceFactory.NumberedList;
 
+    /// <summary>
+    /// Builds the question when the options carry no <see cref="PromptOptions.Prompt"/>, from what the dialog put
+    /// into <see cref="PromptOptions.Validations"/> (<c>isRetry</c>: after an answer that was not recognised).
+    /// The options are persisted with the dialog state on every turn until the answer comes, so a big question
+    /// (an Adaptive Card) costs storage and serialization each turn; a builder keeps only what it is built from.
+    /// </summary>
+    public Func<PromptOptions, bool, Activity>? PromptBuilder { get; set; }
+
+    /// <summary>
+    /// The choices when the options carry none (<see cref="PromptOptions.Choices"/> null), built from the options'
+    /// <see cref="PromptOptions.Validations"/>: like <see cref="PromptBuilder"/>, keeps long synonym lists out of the
+    /// persisted state.
+    /// </summary>
+    public Func<PromptOptions, IList<Choice>>? ChoicesBuilder { get; set; }
+
     /// <inheritdoc />
     protected override Task OnPromptAsync(ITurnContext turnContext, IDictionary<string, object?> state, PromptOptions options, bool isRetry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Prompt is null && PromptBuilder is not null)
+        {
+            return SendAsync(turnContext, PromptBuilder(options, isRetry), cancellationToken);
+        }
+
         var rendered = isRetry && options.RetryPrompt is not null
             ? new PromptOptions { Prompt = options.RetryPrompt, RetryPrompt = options.RetryPrompt, Choices = options.Choices, Validations = options.Validations }
             : options;
@@ -46,7 +66,8 @@ public class ChoicePrompt : Prompt<FoundChoice>
     {
         ArgumentNullException.ThrowIfNull(turnContext);
         ArgumentNullException.ThrowIfNull(options);
-        var found = ChoiceRecognizer.Recognize(ChoiceFactory.GetAnswer(turnContext.Activity, SubmitProperty), options.Choices ?? []);
+        var choices = options.Choices ?? ChoicesBuilder?.Invoke(options) ?? [];
+        var found = ChoiceRecognizer.Recognize(ChoiceFactory.GetAnswer(turnContext.Activity, SubmitProperty), choices);
         return Task.FromResult(found is null
             ? new PromptRecognizerResult<FoundChoice>()
             : new PromptRecognizerResult<FoundChoice> { Succeeded = true, Value = found });

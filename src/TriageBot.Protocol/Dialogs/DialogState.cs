@@ -58,7 +58,8 @@ public static class DialogStateConverter
     {
         null => default,
         T typed => typed,
-        _ => JsonSerializer.SerializeToElement(value, ProtocolJson.Options).Deserialize<T>(ProtocolJson.Options),
+        // Through UTF-8 bytes: one write and one read (a JsonElement in between would parse the text once more).
+        _ => JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJson.Options), ProtocolJson.Options),
     };
 
     private static object? FromElement(JsonElement element) => element.ValueKind switch

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -387,8 +388,12 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
     {
         if (IsExpectReplies(context))
         {
+            // Serialized in one go (the replies are a few KB), then written with its length.
+            var json = JsonSerializer.SerializeToUtf8Bytes(new ExpectedReplies(context.BufferedReplyActivities), ProtocolJson.Options);
             httpResponse.StatusCode = StatusCodes.Status200OK;
-            await httpResponse.WriteAsJsonAsync(new ExpectedReplies(context.BufferedReplyActivities), ProtocolJson.Options, cancellationToken).ConfigureAwait(false);
+            httpResponse.ContentType = "application/json; charset=utf-8";
+            httpResponse.ContentLength = json.Length;
+            await httpResponse.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -421,20 +426,27 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
             return null;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)length : 4096);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                return null;
-            }
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return buffer.ToArray();
+        return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
     }
 
     private static Task WriteProblemAsync(HttpResponse response, int status, string title, string detail, CancellationToken cancellationToken)

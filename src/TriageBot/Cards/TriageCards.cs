@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using TriageBot.Core.Knowledge;
 using TriageBot.Core.Knowledge.Parsing;
@@ -65,7 +67,10 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
     }
 
     /// <summary>The fix for one documented cause, with the outcome buttons.</summary>
-    public Activity Resolution(Symptom symptom, Cause cause, string locale, string flowId, string? intro)
+    public Activity Resolution(Symptom symptom, Cause cause, string locale, string flowId, string? intro) =>
+        Cached($"resolution\n{symptom.Id}\n{cause.Id}\n{locale}\n{intro}", flowId, flow => BuildResolution(symptom, cause, locale, flow, intro));
+
+    private Activity BuildResolution(Symptom symptom, Cause cause, string locale, string flowId, string? intro)
     {
         var resolution = cause.Resolution.Get(locale);
         var causeText = cause.Text.Get(locale).Markdown;
@@ -124,7 +129,10 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
     }
 
     /// <summary>A question of the flow with its answers as buttons.</summary>
-    public Activity Question(Question question, string locale, string flowId, string? intro)
+    public Activity Question(Question question, string locale, string flowId, string? intro) =>
+        Cached($"question\n{question.Id}\n{locale}\n{intro}", flowId, flow => BuildQuestion(question, locale, flow, intro));
+
+    private Activity BuildQuestion(Question question, string locale, string flowId, string? intro)
     {
         var data = new JsonObject
         {
@@ -167,10 +175,64 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
         return Card(ListTemplate.Bind(data), texts.Get("no-match", locale) + "\n" + string.Join("\n", causes.Select(c => "- " + c)));
     }
 
+    /// <summary>
+    /// A card that depends only on the catalog, the language and the key's other parts, except for the flow id in its
+    /// buttons: bound from its template once (with a placeholder for the flow id) and then only copied, with the flow
+    /// id put in. Binding the fix card's template costs several times more than the rest of a turn. The catalog and
+    /// the texts do not change while the bot runs, so entries never go stale; there are at most a few per symptom,
+    /// cause, question and language, and the cache stops growing at <see cref="MaxCachedCards"/>.
+    /// </summary>
+    private Activity Cached(string key, string flowId, Func<string, Activity> build)
+    {
+        if (!_cards.TryGetValue(key, out var card))
+        {
+            var built = build(FlowPlaceholder);
+            card = new CachedCard(Encoding.UTF8.GetBytes(((JsonElement)built.Attachments![0].Content!).GetRawText()), built.Summary);
+            if (_cards.Count >= MaxCachedCards || !_cards.TryAdd(key, card))
+            {
+                card = _cards.GetValueOrDefault(key, card);
+            }
+        }
+
+        var activity = Activity.CreateMessageActivity();
+        activity.Attachments = [new Attachment { ContentType = ContentType, Content = JsonSerializer.Deserialize<JsonElement>(card.WithFlow(flowId)) }];
+        activity.Summary = card.Summary;
+        return activity;
+    }
+
+    private const int MaxCachedCards = 2048;
+    private const string FlowPlaceholder = "TriageBotFlowIdPlaceholder";
+    private readonly ConcurrentDictionary<string, CachedCard> _cards = new(StringComparer.Ordinal);
+
+    private sealed class CachedCard(byte[] content, string? summary)
+    {
+        private static readonly byte[] Placeholder = Encoding.UTF8.GetBytes(FlowPlaceholder);
+
+        public string? Summary { get; } = summary;
+
+        /// <summary>The card's JSON with the flow id in place of every placeholder (ids are hex: nothing to escape).</summary>
+        public byte[] WithFlow(string flowId)
+        {
+            ReadOnlySpan<byte> source = content;
+            var count = source.Count(Placeholder);
+            var result = new byte[content.Length + (count * (Encoding.UTF8.GetByteCount(flowId) - Placeholder.Length))];
+            var target = result.AsSpan();
+            int at;
+            while ((at = source.IndexOf(Placeholder)) >= 0)
+            {
+                source[..at].CopyTo(target);
+                target = target[(at + Encoding.UTF8.GetBytes(flowId, target[at..]))..];
+                source = source[(at + Placeholder.Length)..];
+            }
+            source.CopyTo(target);
+            return result;
+        }
+    }
+
     private static Activity Card(JsonObject content, string fallbackText)
     {
         var activity = Activity.CreateMessageActivity();
-        activity.Attachments = [new Attachment { ContentType = ContentType, Content = System.Text.Json.JsonSerializer.SerializeToElement(content) }];
+        activity.Attachments = [new Attachment { ContentType = ContentType, Content = JsonSerializer.SerializeToElement(content) }];
         // Channels that cannot show cards show the summary; Teams shows the card.
         activity.Summary = fallbackText.Length > 4000 ? fallbackText[..4000] : fallbackText;
         return activity;

@@ -45,6 +45,8 @@ public sealed partial class TriageDialog : ComponentDialog
     private readonly IStatePropertyAccessor<List<string>> _ticketsHere;
     private readonly TicketStore _tickets;
     private readonly ILogger _log;
+    private readonly Dictionary<string, List<Choice>> _questionChoices;
+    private readonly List<Choice> _outcomeChoices;
 
     public TriageDialog(Catalog catalog, ErrorMatcher matcher, TriagePlanner planner, TriageCards cards, BotTexts texts,
         ConversationState conversationState, TicketStore tickets, ILogger<TriageDialog> log)
@@ -58,9 +60,17 @@ public sealed partial class TriageDialog : ComponentDialog
         AddDialog(new WaterfallDialog(Causes, [ShowCauseAsync, OutcomeAsync]));
         AddDialog(new WaterfallDialog(Escalate, [ShowFormAsync, FormSubmittedAsync]));
         // The cards carry the choice in their Action.Submit data; typed answers go through the choices' synonyms.
-        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt! });
-        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt! });
-        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { ChoiceRenderer = o => o.Prompt! });
+        // The prompts keep only a PromptCard in the dialog state and build their card from it when they ask.
+        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        _questionChoices = planner.Flows.Questions.Values.ToDictionary(q => q.Id, ChoicesFor, StringComparer.Ordinal);
+        _outcomeChoices =
+        [
+            new(CardActions.Fixed, [.. BotTexts.Languages.Select(l => texts.Get("button-fixed", l)), "fixed", "it works", "works now", "solved"]),
+            new(CardActions.NotFixed, [.. BotTexts.Languages.Select(l => texts.Get("button-not-fixed", l)), "not fixed", "still broken", "didn't work", "did not work", "no luck"]),
+            new(CardActions.Helpdesk, [.. BotTexts.Languages.Select(l => texts.Get("button-helpdesk", l))]),
+        ];
         InitialDialogId = Main;
     }
 
@@ -124,11 +134,23 @@ public sealed partial class TriageDialog : ComponentDialog
             if (text is { Length: >= 12 } && IsNewError(text))
             {
                 await innerDc.CancelAllDialogsAsync(cancellationToken);
-                return await innerDc.BeginDialogAsync(Main, text, cancellationToken);
+                return await BeginMainAsync(innerDc, text, cancellationToken);
             }
         }
         return await base.OnContinueDialogAsync(innerDc, cancellationToken);
     }
+
+    /// <summary>
+    /// Starts triage on a paste. The paste reaches the first step through the turn state rather than as the
+    /// waterfall's options, which would keep a second copy of it (TriageState.Pasted has one) in the stored state.
+    /// </summary>
+    private Task<DialogTurnResult> BeginMainAsync(DialogContext innerDc, string paste, CancellationToken cancellationToken)
+    {
+        innerDc.Context.TurnState[PasteKey] = paste;
+        return innerDc.BeginDialogAsync(Main, null, cancellationToken);
+    }
+
+    private const string PasteKey = "TriageDialog.Paste";
 
     /// <summary>A confident match on a documented error, even the same one again, means "start over on this".</summary>
     private bool IsNewError(string text)
@@ -149,6 +171,10 @@ public sealed partial class TriageDialog : ComponentDialog
 
     protected override async Task<DialogTurnResult> OnBeginDialogAsync(DialogContext innerDc, object? options, CancellationToken cancellationToken)
     {
+        if (options is string paste && paste != HumanRequest)
+        {
+            return await BeginMainAsync(innerDc, paste, cancellationToken);
+        }
         if (options as string != HumanRequest)
         {
             return await base.OnBeginDialogAsync(innerDc, options, cancellationToken);
@@ -253,7 +279,7 @@ public sealed partial class TriageDialog : ComponentDialog
 
     private async Task<DialogTurnResult> RecogniseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
     {
-        var text = step.Options as string ?? "";
+        var text = step.Context.TurnState.Get<string>(PasteKey) ?? step.Options as string ?? "";
         // The waterfall keeps its options in the conversation state: a whole pasted log (up to the request limit)
         // would be saved with every later turn. The matcher has read it; the state keeps the cut copy below.
         if (step.ActiveDialog?.State is { } waterfall && text.Length > MaxPasted)
@@ -282,13 +308,14 @@ public sealed partial class TriageDialog : ComponentDialog
                 return await step.NextAsync(result.Top.SymptomId, cancellationToken);
             case MatchDecision.Ambiguous:
             {
-                var candidates = result.Candidates.Take(3).Select(c => (c.Symptom, MessageIn(c, state.Locale))).ToList();
-                state.Candidates = result.Candidates.Take(3).ToDictionary(c => c.SymptomId, c => c.Message);
-                var card = _cards.Choose(candidates, state.Locale, state.FlowId);
-                var choices = candidates.Select(c => new Choice(c.Symptom.Id, c.Item2, c.Symptom.Title))
-                    .Append(new Choice(NoneOfThese, [CardActions.NoneOfThese, .. BotTexts.Languages.Select(l => _texts.Get("none-of-these", l))]))
-                    .ToList();
-                return await step.PromptAsync(ChoosePrompt, new PromptOptions { Prompt = card, RetryPrompt = card, Choices = choices }, cancellationToken);
+                var top = result.Candidates.Take(3).ToList();
+                state.Candidates = top.ToDictionary(c => c.SymptomId, c => c.Message);
+                var card = new PromptCard
+                {
+                    Kind = PromptCard.Choose, Locale = state.Locale, FlowId = state.FlowId,
+                    Candidates = top.Select(c => c.SymptomId).ToList(), Messages = top.Select(c => c.Message).ToList(),
+                };
+                return await step.PromptAsync(ChoosePrompt, new PromptOptions { Validations = card }, cancellationToken);
             }
             default:
                 state.FailedMatches++;
@@ -302,8 +329,56 @@ public sealed partial class TriageDialog : ComponentDialog
         }
     }
 
-    private string MessageIn(MatchCandidate candidate, string locale) =>
-        candidate.Symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == candidate.Message)?.Message.Get(locale).Plain ?? candidate.Message;
+    private static string MessageIn(Symptom symptom, string englishMessage, string locale) =>
+        symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == englishMessage)?.Message.Get(locale).Plain ?? englishMessage;
+
+    /// <summary>The answers a prompt accepts, from its <see cref="PromptCard"/> (see <see cref="ChoicePrompt.ChoicesBuilder"/>).</summary>
+    private IList<Choice> BuildChoices(PromptOptions options)
+    {
+        var card = DialogStateConverter.ConvertTo<PromptCard>(options.Validations);
+        switch (card?.Kind)
+        {
+            case PromptCard.Question:
+                return _questionChoices.GetValueOrDefault(card.Id ?? "") ?? [];
+            case PromptCard.Resolution:
+                return _outcomeChoices;
+            case PromptCard.Choose:
+                return (card.Candidates ?? []).Zip(card.Messages ?? [])
+                    .Select(c => (Symptom: _catalog.Find(c.First), Message: c.Second))
+                    .Where(c => c.Symptom is not null)
+                    .Select(c => new Choice(c.Symptom!.Id, MessageIn(c.Symptom, c.Message, card.Locale), c.Symptom.Title))
+                    .Append(new Choice(NoneOfThese, [CardActions.NoneOfThese, .. BotTexts.Languages.Select(l => _texts.Get("none-of-these", l))]))
+                    .ToList();
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>Builds a prompt's card from the <see cref="PromptCard"/> its options keep (see <see cref="ChoicePrompt.PromptBuilder"/>).</summary>
+    private Activity BuildPrompt(PromptOptions options, bool isRetry)
+    {
+        var card = DialogStateConverter.ConvertTo<PromptCard>(options.Validations)
+                   ?? throw new InvalidOperationException("A triage prompt needs its PromptCard.");
+        switch (card.Kind)
+        {
+            case PromptCard.Question when _planner.Flows.Questions.GetValueOrDefault(card.Id ?? "") is { } question:
+                return _cards.Question(question, card.Locale, card.FlowId, isRetry ? _texts.Get("retry-answer", card.Locale) : card.Intro);
+            case PromptCard.Resolution when _catalog.Find(card.Id ?? "") is { } symptom && symptom.Causes.FirstOrDefault(c => c.Id == card.CauseId) is { } cause:
+                return _cards.Resolution(symptom, cause, card.Locale, card.FlowId, card.Intro);
+            case PromptCard.Choose:
+                var candidates = (card.Candidates ?? []).Zip(card.Messages ?? [])
+                    .Select(c => (Symptom: _catalog.Find(c.First), Message: c.Second))
+                    .Where(c => c.Symptom is not null)
+                    .Select(c => (c.Symptom!, MessageIn(c.Symptom!, c.Message, card.Locale)))
+                    .ToList();
+                return _cards.Choose(candidates, card.Locale, card.FlowId);
+            default:
+                // The knowledge changed under a waiting prompt (a restart with other documents): say so plainly.
+                var reply = Activity.CreateMessageActivity();
+                reply.Text = _texts.Get("unknown-submit", card.Locale);
+                return reply;
+        }
+    }
 
     private async Task<DialogTurnResult> StartQuestionsAsync(WaterfallStepContext step, CancellationToken cancellationToken)
     {
@@ -338,14 +413,8 @@ public sealed partial class TriageDialog : ComponentDialog
             return await step.EndDialogAsync(null, cancellationToken);
         }
         state.PendingQuestion = question.Id;
-        var intro = Announce(state);
-        var choices = ChoicesFor(question);
-        return await step.PromptAsync(AnswerPrompt, new PromptOptions
-        {
-            Prompt = _cards.Question(question, state.Locale, state.FlowId, intro),
-            RetryPrompt = _cards.Question(question, state.Locale, state.FlowId, _texts.Get("retry-answer", state.Locale)),
-            Choices = choices,
-        }, cancellationToken);
+        var card = new PromptCard { Kind = PromptCard.Question, Id = question.Id, Locale = state.Locale, FlowId = state.FlowId, Intro = Announce(state) };
+        return await step.PromptAsync(AnswerPrompt, new PromptOptions { Validations = card }, cancellationToken);
     }
 
     /// <summary>A question's answers as prompt choices: typed synonyms and every language's label.</summary>
@@ -379,14 +448,12 @@ public sealed partial class TriageDialog : ComponentDialog
         var cause = plan.Causes[state.CauseIndex];
         // The card's heading names the error, so it needs no separate announcement.
         state.Announced = true;
-        var card = _cards.Resolution(symptom, cause, state.Locale, state.FlowId, state.CauseIndex > 0 ? _texts.Get("next-cause", state.Locale) : null);
-        var choices = new List<Choice>
+        var card = new PromptCard
         {
-            new(CardActions.Fixed, [.. BotTexts.Languages.Select(l => _texts.Get("button-fixed", l)), "fixed", "it works", "works now", "solved"]),
-            new(CardActions.NotFixed, [.. BotTexts.Languages.Select(l => _texts.Get("button-not-fixed", l)), "not fixed", "still broken", "didn't work", "did not work", "no luck"]),
-            new(CardActions.Helpdesk, [.. BotTexts.Languages.Select(l => _texts.Get("button-helpdesk", l))]),
+            Kind = PromptCard.Resolution, Id = symptom.Id, CauseId = cause.Id, Locale = state.Locale, FlowId = state.FlowId,
+            Intro = state.CauseIndex > 0 ? _texts.Get("next-cause", state.Locale) : null,
         };
-        return await step.PromptAsync(OutcomePrompt, new PromptOptions { Prompt = card, RetryPrompt = card, Choices = choices }, cancellationToken);
+        return await step.PromptAsync(OutcomePrompt, new PromptOptions { Validations = card }, cancellationToken);
     }
 
     private async Task<DialogTurnResult> OutcomeAsync(WaterfallStepContext step, CancellationToken cancellationToken)

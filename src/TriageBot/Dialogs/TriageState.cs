@@ -38,3 +38,34 @@ public sealed class TriageState
     /// <summary>The candidates offered when the paste was ambiguous: symptom id -> documented English message.</summary>
     public Dictionary<string, string> Candidates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
+
+/// <summary>
+/// What a triage prompt's card is built from, kept in the prompt's options instead of the card itself (a fix card
+/// is several KB of JSON that would be stored, read and serialized again on every turn until the answer comes).
+/// </summary>
+public sealed class PromptCard
+{
+    public const string Question = "question";
+    public const string Resolution = "resolution";
+    public const string Choose = "choose";
+
+    /// <summary><see cref="Question"/>, <see cref="Resolution"/> or <see cref="Choose"/>.</summary>
+    public string Kind { get; set; } = "";
+
+    /// <summary>The question id (question) or the symptom id (resolution).</summary>
+    public string? Id { get; set; }
+
+    public string? CauseId { get; set; }
+
+    public string Locale { get; set; } = "en-us";
+
+    public string FlowId { get; set; } = "";
+
+    /// <summary>The line above the card's content, if any.</summary>
+    public string? Intro { get; set; }
+
+    /// <summary>Choose: the candidate symptom ids and their documented English messages, best first.</summary>
+    public List<string>? Candidates { get; set; }
+
+    public List<string>? Messages { get; set; }
+}

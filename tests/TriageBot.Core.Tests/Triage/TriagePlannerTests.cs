@@ -86,4 +86,15 @@ public sealed class TriagePlannerTests
         Assert.Equal("yes", found["adfs"]);
         Assert.False(found.ContainsKey("plan"));
     }
+
+    [Theory]
+    [InlineData("Server is temporarily unavailable. We don't use AD FS here.")]
+    [InlineData("Server is temporarily unavailable, we do not use ADFS")]
+    [InlineData("Server is temporarily unavailable (no SSO)")]
+    public void Detect_PasteDenyingAdfs_AnswersNo(string paste)
+    {
+        var found = Planner.Detect(Symptom("server-is-temporarily-unavailable"), paste);
+
+        Assert.Equal("no", found["adfs"]);
+    }
 }

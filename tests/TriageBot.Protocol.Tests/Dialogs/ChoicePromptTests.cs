@@ -107,6 +107,38 @@ public class ChoicePromptTests
         Assert.Equal(("P", 1, 1f, "professional"), (found.Value, found.Index, found.Score, found.Synonym));
     }
 
+    [Fact]
+    public async Task ChoicePrompt_PromptBuilder_BuildsEachPromptFromTheValidationsAndPersistsNoActivity()
+    {
+        var prompt = new ChoicePrompt("plan")
+        {
+            PromptBuilder = (options, isRetry) => Text($"{(isRetry ? "Again: " : "")}{DialogStateConverter.ConvertTo<Dictionary<string, string>>(options.Validations)!["question"]}"),
+        };
+        var dialog = new TestComponent(
+            "root",
+            new WaterfallDialog("ask",
+            [
+                (step, ct) => step.PromptAsync("plan", new PromptOptions { Validations = new Dictionary<string, string> { ["question"] = "Which plan?" }, Choices = Plans }, ct),
+                async (step, ct) =>
+                {
+                    await step.Context.SendActivityAsync($"Plan {((FoundChoice)step.Result!).Value}", ct);
+                    return await step.EndDialogAsync(null, ct);
+                },
+            ]),
+            prompt);
+
+        await _harness.Flow(dialog)
+            .Send("hi").AssertReply("Which plan?")
+            .Send("nonsense").AssertReply("Again: Which plan?")
+            .StartTestAsync();
+
+        var stored = (await _harness.StoredStackAsync()).ToJsonString();
+        Assert.Contains("\"question\":\"Which plan?\"", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"prompt\"", stored, StringComparison.Ordinal);
+
+        await _harness.Flow(dialog).Send("E").AssertReply("Plan E").StartTestAsync();
+    }
+
     private static TestComponent AskPlan(ChoicePrompt prompt) => new(
         "root",
         new WaterfallDialog("ask",
