@@ -102,20 +102,20 @@ ensure_triagebot() {
 # ---- PostgreSQL: a throwaway cluster like tests/TriageBot.Testing/PostgresTestServer.cs -----------------------
 start_postgres() {
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [ -x "$PG_BIN/initdb" ] || { echo "run.sh: PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are missing: run ./test.sh once (it installs Debian's postgresql)" >&2; exit 2; }
+  [ -x "$PG_BIN/initdb" ] || { echo "run.sh: PostgreSQL server binaries (/usr/lib/postgresql/*/bin) are missing: run ./test.sh once (it installs Debian's postgresql); skipping postgres" >&2; return 1; }
   PG_DIR=$(mktemp -d /tmp/triagebot-bench-pg.XXXXXX)
   local password; password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   printf '%s\n' "$password" >"$PG_DIR/password"
   PG_AS=()
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$PG_DIR"; PG_AS=(runuser -u postgres --); fi  # initdb refuses root
   (cd "$PG_DIR" && LC_ALL=C "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U triagebot -A scram-sha-256 --pwfile="$PG_DIR/password" -E UTF8 --no-locale >"$PG_DIR/initdb.log" 2>&1) \
-    || { cat "$PG_DIR/initdb.log" >&2; exit 2; }
+    || { cat "$PG_DIR/initdb.log" >&2; return 1; }
   rm -f "$PG_DIR/password"
   # Production-like durability (fsync, synchronous_commit on: the defaults); loopback only, socket in its own folder.
   printf "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n" "$PG_DIR" >>"$PG_DIR/data/postgresql.conf"
   PG_PORT=$(free_port)
   (cd "$PG_DIR" && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 -o "-p $PG_PORT" start >/dev/null) \
-    || { cat "$PG_DIR/postgres.log" >&2; exit 2; }
+    || { cat "$PG_DIR/postgres.log" >&2; return 1; }
   PG_CONN="Host=127.0.0.1;Port=$PG_PORT;Database=postgres;Username=triagebot;Password=$password"
   log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT ($PG_DIR)"
 }
@@ -220,7 +220,7 @@ for t in $TARGETS; do
 done
 status=0
 for t in $TARGETS; do
-  [ "$t" = postgres ] && start_postgres
+  if [ "$t" = postgres ] && ! start_postgres; then status=1; cleanup; continue; fi
   run_target "$t" || status=1
   [ "$t" = postgres ] && cleanup
 done
