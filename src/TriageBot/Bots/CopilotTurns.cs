@@ -299,10 +299,7 @@ internal sealed partial class CopilotTurns(
             _ => texts.Get("helpdesk-check-failed", UiLocale(turn.Activity, text)),
         };
 
-    private bool IsHelpdeskChannel(Activity activity) =>
-        options.Value.HelpdeskChannelId is { Length: > 0 } channel
-        && activity.Conversation?.Id is { Length: > 0 } conversationId
-        && string.Equals(conversationId.Split(';')[0], channel, StringComparison.Ordinal);
+    private bool IsHelpdeskChannel(Activity activity) => options.Value.IsHelpdeskChannel(activity.Conversation?.Id);
 
     /// <summary>The card in place of the one whose button was pressed; a new message when it cannot be replaced.</summary>
     private async Task ReplaceAsync(ITurnContext turn, Activity card, CancellationToken cancellationToken)

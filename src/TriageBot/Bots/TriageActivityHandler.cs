@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using TriageBot.Dialogs;
 using TriageBot.Protocol.Builder;
 using TriageBot.Protocol.Dialogs;
@@ -16,6 +17,7 @@ internal sealed class TriageActivityHandler(
     ConversationState conversationState,
     HelpdeskTurns helpdesk,
     CopilotTurns copilot,
+    IOptions<Escalation.EscalationOptions> escalation,
     ILogger<TriageActivityHandler> log) : ActivityHandler
 {
     private readonly DialogSet _dialogs = new DialogSet(conversationState.CreateProperty<DialogState>("dialogState")).Add(triage);
@@ -138,10 +140,11 @@ internal sealed class TriageActivityHandler(
     protected override async Task OnConversationUpdateActivityAsync(ITurnContext turnContext, CancellationToken cancellationToken)
     {
         // The bot itself in membersAdded means it was just installed: welcome the conversation once.
-        // Otherwise welcome the people who joined.
+        // Otherwise welcome the people who joined. The helpdesk channel hears what the bot does for agents.
         if (turnContext.Activity.MembersAdded is { Count: > 0 })
         {
-            await SendAsync(turnContext, texts.Get("welcome", TriageDialog.ChooseLocale("en-us", turnContext.Activity.Locale)), cancellationToken);
+            var welcome = escalation.Value.IsHelpdeskChannel(turnContext.Activity.Conversation?.Id) ? "helpdesk-welcome" : "welcome";
+            await SendAsync(turnContext, texts.Get(welcome, TriageDialog.ChooseLocale("en-us", turnContext.Activity.Locale)), cancellationToken);
         }
     }
 

@@ -143,7 +143,11 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
     internal static string Name(TicketPerson person) => string.IsNullOrWhiteSpace(person.Name) ? person.Id : person.Name;
 
     private string Title(Ticket ticket) =>
-        texts.Get("helpdesk-title", Locale, ("id", ticket.Id), ("message", ticket.Request.Message ?? texts.Get("helpdesk-no-match", Locale)));
+        texts.Get("helpdesk-title", Locale, ("id", ticket.Id), ("message", ticket.Request.Message ?? texts.Get(NoMessage(ticket.Request), Locale)));
+
+    /// <summary>What stands for the documented error when there is none: nothing matched, or nothing was pasted.</summary>
+    private static string NoMessage(TicketRequest request) =>
+        string.IsNullOrWhiteSpace(request.Pasted) ? "helpdesk-nothing-pasted" : "helpdesk-no-match";
 
     private (string Text, string Color) Status(Ticket ticket) => ticket.Status switch
     {
@@ -166,14 +170,14 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
         (string Title, string? Value)[] facts =
         [
             (L("helpdesk-user"), Cut(requester.Name is { Length: > 0 } name ? $"{name} ({requester.Id})" : requester.Id)),
-            (L("form-sign-in-address"), Cut(form.SignInAddress)),
-            (L("helpdesk-error"), Cut(request.Message) ?? L("helpdesk-no-match")),
-            (L("form-client-app"), Cut(form.ClientApp)),
+            (L("helpdesk-sign-in-address"), Cut(form.SignInAddress)),
+            (L("helpdesk-error"), Cut(request.Message) ?? L(NoMessage(request))),
+            (L("helpdesk-client-app"), Cut(form.ClientApp)),
             (L("form-client-version"), Cut(form.ClientVersion)),
             (L("form-operating-system"), Cut(form.OperatingSystem)),
-            (L("form-started"), Cut(form.Started)),
-            (L("form-scope"), Cut(form.Scope)),
-            (L("form-logs"), form.LogsAvailable switch { true => L("helpdesk-logs-yes"), false => L("helpdesk-logs-no"), null => null }),
+            (L("helpdesk-started"), Cut(form.Started)),
+            (L("helpdesk-scope"), Cut(form.Scope)),
+            (L("helpdesk-logs"), form.LogsAvailable switch { true => L("helpdesk-logs-yes"), false => L("helpdesk-logs-no"), null => null }),
             (L("helpdesk-language"), request.Language),
         ];
         var (status, color) = Status(ticket);
@@ -210,7 +214,7 @@ public sealed class HelpdeskCards(BotTexts texts, IOptions<EscalationOptions> op
                 ["pasted"] = L("helpdesk-pasted"),
                 ["answers"] = L("helpdesk-answers"),
                 ["fixes"] = L("helpdesk-fixes"),
-                ["anythingElse"] = L("form-anything-else"),
+                ["anythingElse"] = L("helpdesk-anything-else"),
                 ["history"] = L("helpdesk-history"),
                 ["assign"] = L("helpdesk-assign"),
                 ["resolve"] = L("helpdesk-resolve"),

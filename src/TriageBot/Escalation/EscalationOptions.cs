@@ -8,6 +8,12 @@ public sealed class EscalationOptions
     /// </summary>
     public string? HelpdeskChannelId { get; set; }
 
+    /// <summary>Whether <paramref name="conversationId"/> is the helpdesk channel or one of its threads (<c>{channel};messageid=...</c>).</summary>
+    public bool IsHelpdeskChannel(string? conversationId) =>
+        HelpdeskChannelId is { Length: > 0 } channel
+        && conversationId is { Length: > 0 }
+        && string.Equals(conversationId.Split(';')[0], channel, StringComparison.Ordinal);
+
     /// <summary>
     /// The connector serviceUrl of the helpdesk's team; empty: taken from the conversation reference the bot
     /// stored when it was installed in that channel (storage key <c>references/{HelpdeskChannelId}</c>).

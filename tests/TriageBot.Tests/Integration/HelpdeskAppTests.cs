@@ -175,7 +175,7 @@ public sealed class HelpdeskAppTests : IDisposable
         var parameters = JsonDocument.Parse(post.Body!).RootElement;
         Assert.Equal(HelpdeskChannel, parameters.GetProperty("channelData").GetProperty("channel").GetProperty("id").GetString());
         var card = parameters.GetProperty("activity").GetProperty("attachments")[0].GetProperty("content").Clone();
-        Assert.Contains("TB-1001: No documented error matched", Texts(card));
+        Assert.Contains("TB-1001: No error pasted", Texts(card)); // "talk to a human" before any paste
         Assert.Contains("ada@contoso.com", Texts(card));
         Assert.Equal(new ChannelPost(HelpdeskServiceUrl, Thread, CardActivityId), (await Tickets.GetAsync("TB-1001"))!.ChannelPost);
         return card;
