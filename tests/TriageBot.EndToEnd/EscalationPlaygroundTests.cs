@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TriageBot.EndToEnd.Harness;
+using static TriageBot.EndToEnd.Harness.AdaptiveCards;
 using Xunit.Abstractions;
 
 namespace TriageBot.EndToEnd;
@@ -188,66 +189,5 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
         Assert.Equal(200, body.GetProperty("statusCode").GetInt32());
         Assert.Equal(AdaptiveCards.ContentType, body.Str("type"));
         return body.GetProperty("value");
-    }
-
-    private static string CardText(JsonElement card)
-    {
-        var lines = new List<string>();
-        void Walk(JsonElement e)
-        {
-            if (e.ValueKind == JsonValueKind.Object)
-            {
-                if (e.Str("type") == "TextBlock" && e.Str("text") is { } text)
-                {
-                    lines.Add(text);
-                }
-
-                foreach (var p in e.EnumerateObject().Where(p => p.Name != "actions"))
-                {
-                    Walk(p.Value);
-                }
-            }
-            else if (e.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in e.EnumerateArray())
-                {
-                    Walk(item);
-                }
-            }
-        }
-
-        Walk(card);
-        return string.Join("\n", lines);
-    }
-
-    /// <summary>The verbs of the card's Action.Execute buttons, also those inside its ShowCards, in order.</summary>
-    private static List<string> ExecuteVerbs(JsonElement card)
-    {
-        var verbs = new List<string>();
-        void Walk(JsonElement e)
-        {
-            if (e.ValueKind == JsonValueKind.Object)
-            {
-                if (e.Str("type") == "Action.Execute" && e.Str("verb") is { } verb)
-                {
-                    verbs.Add(verb);
-                }
-
-                foreach (var p in e.EnumerateObject().Where(p => p.Name != "refresh"))
-                {
-                    Walk(p.Value);
-                }
-            }
-            else if (e.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in e.EnumerateArray())
-                {
-                    Walk(item);
-                }
-            }
-        }
-
-        Walk(card);
-        return verbs;
     }
 }
