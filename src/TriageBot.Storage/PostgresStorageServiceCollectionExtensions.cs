@@ -17,17 +17,8 @@ public static class PostgresStorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddPostgresStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<PostgresStorageOptions>()
-            .Bind(configuration.GetSection("Storage"))
-            .ValidateOnStart();
+        services.AddPersistentStorage<PostgresStorage, PostgresStorageOptions>(configuration, (options, time) => new PostgresStorage(options, time));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresStorageOptions>, PostgresStorageOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new PostgresStorage(sp.GetRequiredService<IOptions<PostgresStorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.Replace(ServiceDescriptor.Singleton<IStorage>(sp => sp.GetRequiredService<PostgresStorage>()));
-        services.AddSingleton<IExpiringStorage>(sp => sp.GetRequiredService<PostgresStorage>());
-        services.AddStoragePurge(configuration);
         return services;
     }
 }

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using TriageBot.Protocol.Builder;
 
 namespace TriageBot.Storage;
@@ -15,17 +13,8 @@ public static class SqliteStorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSqliteStorage(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<SqliteStorageOptions>()
-            .Bind(configuration.GetSection("Storage"))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Storage:DatabasePath is required.")
-            .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<IOptions<SqliteStorageOptions>>(), sp.GetRequiredService<TimeProvider>()));
-        services.Replace(ServiceDescriptor.Singleton<IStorage>(sp => sp.GetRequiredService<SqliteStorage>()));
-        services.AddSingleton<IExpiringStorage>(sp => sp.GetRequiredService<SqliteStorage>());
-        services.AddStoragePurge(configuration);
+        services.AddPersistentStorage<SqliteStorage, SqliteStorageOptions>(configuration, (options, time) => new SqliteStorage(options, time))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DatabasePath), "Storage:DatabasePath is required.");
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TriageBot.EndToEnd.Harness;
+using static TriageBot.EndToEnd.Harness.AdaptiveCards;
 using Xunit.Abstractions;
 
 namespace TriageBot.EndToEnd;
@@ -12,24 +13,19 @@ namespace TriageBot.EndToEnd;
 /// of the team) presses the card's Action.Execute buttons; the card updates in place, and the user's chat gets a
 /// message at each step, including the agent's question, whose typed answer lands in the ticket's thread.
 /// </summary>
-public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : PlaygroundTestBase(output)
 {
     // The Playground's team: its General channel has the team's id (PLAYGROUND.md); the bot is told before it starts.
     private const string HelpdeskChannel = "team-id";
     private const string Agent = "user-id-1";
 
-    private BotProcess? _bot;
-    private PlaygroundHarness _playground = null!;
-
-    public Task InitializeAsync() => Task.CompletedTask;
+    public override Task InitializeAsync() => Task.CompletedTask;
 
     /// <summary>Starts the bot (helpdesk = the Playground team's General channel, a fast outbox) and the Playground.</summary>
-    private async Task StartAsync(Dictionary<string, string?>? settings = null)
+    private Task StartAsync(Dictionary<string, string?>? settings = null)
     {
         var environment = new Dictionary<string, string?>
         {
-            ["Storage__Provider"] = "Memory",
-            ["MicrosoftAppId"] = "",
             ["Escalation__HelpdeskChannelId"] = HelpdeskChannel,
             ["Escalation__DispatchInterval"] = "00:00:00.200",
             ["Escalation__LeaseDuration"] = "00:00:10",
@@ -41,35 +37,21 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
             environment[key] = value;
         }
 
-        _bot = await BotProcess.StartAsync(TriageBotRepository.TriageBotDll, environment, log: output.WriteLine);
-        _playground = await PlaygroundHarness.StartAsync(_bot.MessagesEndpoint, new PlaygroundOptions { Log = output.WriteLine });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_playground is not null)
-        {
-            await _playground.DisposeAsync();
-        }
-
-        if (_bot is not null)
-        {
-            await _bot.DisposeAsync();
-        }
+        return StartTriageBotAsync(environment);
     }
 
     [Fact]
     public async Task UserAsksForHuman_TicketCardInHelpdeskChannel_AgentAssignsAsksResolves_UserHearsEachStep()
     {
         await StartAsync();
-        Assert.Equal(HelpdeskChannel, _playground.Config.Teams[0].Channels[0].Id);
-        Assert.Contains(Agent, _playground.Config.Teams[0].Members);
-        await _playground.InstallInTeamAsync(HelpdeskChannel);
-        var chat = await _playground.InstallPersonalAsync();
+        Assert.Equal(HelpdeskChannel, Playground.Config.Teams[0].Channels[0].Id);
+        Assert.Contains(Agent, Playground.Config.Teams[0].Members);
+        await Playground.InstallInTeamAsync(HelpdeskChannel);
+        var chat = await Playground.InstallPersonalAsync();
 
         // The user: "talk to a human", then the hand-over form.
-        var ask = await _playground.SendUserMessageAsync(chat, "talk to a human");
-        var form = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == ask.ActivityId && a.AdaptiveCard() is not null);
+        var ask = await Playground.SendUserMessageAsync(chat, "talk to a human");
+        var form = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == ask.ActivityId && a.AdaptiveCard() is not null);
         var send = form.SubmitActions().Single();
         var values = JsonNode.Parse(send.Data.GetRawText())!.AsObject();
         values["signInAddress"] = "alex.wilber@contoso.com";
@@ -77,13 +59,13 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
         values["operatingSystem"] = "Windows 11";
         values["started"] = "this morning";
         values["anythingElse"] = "It keeps saying it can't sign in.";
-        var submitted = await _playground.SubmitCardAsync(chat, form.Id!, values);
-        var created = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == submitted.ActivityId && a.Type == "message");
+        var submitted = await Playground.SubmitCardAsync(chat, form.Id!, values);
+        var created = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == submitted.ActivityId && a.Type == "message");
         var ticketId = System.Text.RegularExpressions.Regex.Match(created.Text ?? "", @"TB-\d+").Value;
         Assert.False(string.IsNullOrEmpty(ticketId), $"No ticket number in: {created.Text}");
 
         // The outbox posts the ticket card as a new thread of the helpdesk channel.
-        var card = await _playground.WaitForBotActivityAsync(a =>
+        var card = await Playground.WaitForBotActivityAsync(a =>
             a.ConversationId?.StartsWith(HelpdeskChannel + ";messageid=", StringComparison.Ordinal) == true && a.CardText().Contains(ticketId));
         Assert.Equal(201, card.StatusCode);
         // The facts the user gave, as a FactSet.
@@ -98,29 +80,29 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
         // The agent presses "Assign to me": the card comes back assigned, the user is told.
         var assign = await ExecuteAsync(thread, card.Id!, "ticket.assign", ticketId);
         Assert.Contains("Assigned to", CardText(assign));
-        var assigned = await _playground.WaitForBotActivityAsync(a => a.ConversationId == chat && (a.Text ?? "").Contains(ticketId) && (a.Text ?? "").Contains("is now working on"));
+        var assigned = await Playground.WaitForBotActivityAsync(a => a.ConversationId == chat && (a.Text ?? "").Contains(ticketId) && (a.Text ?? "").Contains("is now working on"));
         Assert.Equal(201, assigned.StatusCode);
         // ...and the channel's card is updated in place for everyone (PUT on the same activity; the body names no conversation).
-        var updated = await _playground.WaitForBotActivityAsync(a => a.Id == card.Id && a.Sequence > card.Sequence && a.CardText().Contains("Assigned to"));
+        var updated = await Playground.WaitForBotActivityAsync(a => a.Id == card.Id && a.Sequence > card.Sequence && a.CardText().Contains("Assigned to"));
         Assert.Equal(200, updated.StatusCode);
 
         // The agent asks the user a question; the user's chat gets it as a card; the user types the answer.
         const string question = "Which Office 365 plan does your company have, E or P?";
         var asked = await ExecuteAsync(thread, card.Id!, "ticket.ask", ticketId, ("question", question));
         Assert.Contains(question, CardText(asked));
-        var questionCard = await _playground.WaitForBotActivityAsync(a => a.ConversationId == chat && a.CardText().Contains(question));
+        var questionCard = await Playground.WaitForBotActivityAsync(a => a.ConversationId == chat && a.CardText().Contains(question));
         Assert.Contains(ticketId, questionCard.CardText());
-        var answer = await _playground.SendUserMessageAsync(chat, "We have plan E, I think");
-        var thanks = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == answer.ActivityId && a.Type == "message");
+        var answer = await Playground.SendUserMessageAsync(chat, "We have plan E, I think");
+        var thanks = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == answer.ActivityId && a.Type == "message");
         Assert.Contains(ticketId, thanks.Text);
-        var relayed = await _playground.WaitForBotActivityAsync(a => a.ConversationId == thread && (a.Text ?? "").Contains("We have plan E, I think"));
+        var relayed = await Playground.WaitForBotActivityAsync(a => a.ConversationId == thread && (a.Text ?? "").Contains("We have plan E, I think"));
         Assert.Equal(201, relayed.StatusCode);
 
         // The agent resolves it with a note: the card shows it resolved, with no buttons left; the user is told.
         var resolved = await ExecuteAsync(thread, card.Id!, "ticket.resolve", ticketId, ("note", "Re-entered the AutoDiscover DNS record."));
         Assert.Contains("Resolved by", CardText(resolved));
         Assert.Empty(ExecuteVerbs(resolved));
-        var told = await _playground.WaitForBotActivityAsync(a => a.ConversationId == chat && (a.Text ?? "").Contains("was resolved by"));
+        var told = await Playground.WaitForBotActivityAsync(a => a.ConversationId == chat && (a.Text ?? "").Contains("was resolved by"));
         Assert.Contains("Re-entered the AutoDiscover DNS record.", told.Text);
     }
 
@@ -135,15 +117,15 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
             ["Escalation__AgentAadObjectIds__0"] = users[Agent],
         });
         const string outsider = "user-id-2";
-        Assert.Contains(outsider, _playground.Config.Teams[0].Members);
-        await _playground.InstallInTeamAsync(HelpdeskChannel);
-        var chat = await _playground.InstallPersonalAsync();
-        var ask = await _playground.SendUserMessageAsync(chat, "talk to a human");
-        var form = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == ask.ActivityId && a.AdaptiveCard() is not null);
+        Assert.Contains(outsider, Playground.Config.Teams[0].Members);
+        await Playground.InstallInTeamAsync(HelpdeskChannel);
+        var chat = await Playground.InstallPersonalAsync();
+        var ask = await Playground.SendUserMessageAsync(chat, "talk to a human");
+        var form = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == ask.ActivityId && a.AdaptiveCard() is not null);
         var values = JsonNode.Parse(form.SubmitActions().Single().Data.GetRawText())!.AsObject();
         values["signInAddress"] = "alex.wilber@contoso.com";
-        await _playground.SubmitCardAsync(chat, form.Id!, values);
-        var card = await _playground.WaitForBotActivityAsync(a => a.ConversationId?.StartsWith(HelpdeskChannel + ";messageid=", StringComparison.Ordinal) == true && a.AdaptiveCard() is not null);
+        await Playground.SubmitCardAsync(chat, form.Id!, values);
+        var card = await Playground.WaitForBotActivityAsync(a => a.ConversationId?.StartsWith(HelpdeskChannel + ";messageid=", StringComparison.Ordinal) == true && a.AdaptiveCard() is not null);
         var ticketId = System.Text.RegularExpressions.Regex.Match(card.CardText(), @"TB-\d+").Value;
 
         var refused = await ExecuteAsync(card.ConversationId!, card.Id!, "ticket.resolve", ticketId, ("note", "closing it"), outsider);
@@ -156,8 +138,8 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
         var taken = await ExecuteAsync(card.ConversationId!, card.Id!, "ticket.assign", ticketId);
         Assert.Contains("Assigned to", CardText(taken));
         Assert.DoesNotContain("resolved it", CardText(taken));
-        await _playground.WaitForBotActivityAsync(a => a.ConversationId == chat && (a.Text ?? "").Contains("is now working on"));
-        Assert.DoesNotContain(_playground.BotActivities, a => a.ConversationId == chat && (a.Text ?? "").Contains("was resolved by"));
+        await Playground.WaitForBotActivityAsync(a => a.ConversationId == chat && (a.Text ?? "").Contains("is now working on"));
+        Assert.DoesNotContain(Playground.BotActivities, a => a.ConversationId == chat && (a.Text ?? "").Contains("was resolved by"));
     }
 
     /// <summary>The Playground's users (id → Entra object id), from a Playground started only to read its config.</summary>
@@ -180,74 +162,13 @@ public sealed class EscalationPlaygroundTests(ITestOutputHelper output) : IAsync
             ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data },
             ["trigger"] = "manual",
         };
-        var result = await _playground.InvokeAsync("adaptiveCard/action", value, conversationId, cardId, from);
-        output.WriteLine($"[test] {verb} by {from}: {result.StatusCode} {result.BotBody?.GetRawText()[..Math.Min(300, result.BotBody?.GetRawText().Length ?? 0)]}");
+        var result = await Playground.InvokeAsync("adaptiveCard/action", value, conversationId, cardId, from);
+        Output.WriteLine($"[test] {verb} by {from}: {result.StatusCode} {result.BotBody?.GetRawText()[..Math.Min(300, result.BotBody?.GetRawText().Length ?? 0)]}");
         Assert.Equal(200, result.StatusCode);
         Assert.Equal(200, result.BotStatusCode);
         var body = result.BotBody ?? throw new Xunit.Sdk.XunitException("The invoke has no body.");
         Assert.Equal(200, body.GetProperty("statusCode").GetInt32());
         Assert.Equal(AdaptiveCards.ContentType, body.Str("type"));
         return body.GetProperty("value");
-    }
-
-    private static string CardText(JsonElement card)
-    {
-        var lines = new List<string>();
-        void Walk(JsonElement e)
-        {
-            if (e.ValueKind == JsonValueKind.Object)
-            {
-                if (e.Str("type") == "TextBlock" && e.Str("text") is { } text)
-                {
-                    lines.Add(text);
-                }
-
-                foreach (var p in e.EnumerateObject().Where(p => p.Name != "actions"))
-                {
-                    Walk(p.Value);
-                }
-            }
-            else if (e.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in e.EnumerateArray())
-                {
-                    Walk(item);
-                }
-            }
-        }
-
-        Walk(card);
-        return string.Join("\n", lines);
-    }
-
-    /// <summary>The verbs of the card's Action.Execute buttons, also those inside its ShowCards, in order.</summary>
-    private static List<string> ExecuteVerbs(JsonElement card)
-    {
-        var verbs = new List<string>();
-        void Walk(JsonElement e)
-        {
-            if (e.ValueKind == JsonValueKind.Object)
-            {
-                if (e.Str("type") == "Action.Execute" && e.Str("verb") is { } verb)
-                {
-                    verbs.Add(verb);
-                }
-
-                foreach (var p in e.EnumerateObject().Where(p => p.Name != "refresh"))
-                {
-                    Walk(p.Value);
-                }
-            }
-            else if (e.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in e.EnumerateArray())
-                {
-                    Walk(item);
-                }
-            }
-        }
-
-        Walk(card);
-        return verbs;
     }
 }

@@ -6,68 +6,55 @@ using Xunit.Abstractions;
 namespace TriageBot.EndToEnd;
 
 /// <summary>Proves the harness against the in-process echo bot: a fresh bot and Playground per test.</summary>
-public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : PlaygroundTestBase(output)
 {
-    private EchoBotHost _bot = null!;
-    private PlaygroundHarness _playground = null!;
-
-    public async Task InitializeAsync()
-    {
-        _bot = await EchoBotHost.StartAsync();
-        _playground = await PlaygroundHarness.StartAsync(_bot.MessagesEndpoint, new PlaygroundOptions { Log = output.WriteLine });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _playground.DisposeAsync();
-        await _bot.DisposeAsync();
-    }
+    public override Task InitializeAsync() => StartEchoBotAsync();
 
     [Fact]
     public async Task SendUserMessage_PersonalChat_EchoReplyReachesConnector()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
+        var conversationId = await Playground.InstallPersonalAsync();
 
-        var turn = await _playground.SendUserMessageAsync(conversationId, "hello");
-        var reply = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId);
+        var turn = await Playground.SendUserMessageAsync(conversationId, "hello");
+        var reply = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId);
 
         Assert.Equal(200, turn.BotStatusCode);
         Assert.Equal("msteams", turn.Activity?.Str("channelId"));
-        Assert.Equal(_playground.ServiceUrl.ToString(), turn.Activity?.Str("serviceUrl"));
+        Assert.Equal(Playground.ServiceUrl.ToString(), turn.Activity?.Str("serviceUrl"));
         Assert.Equal("message", reply.Type);
         Assert.Equal("echo: hello", reply.Text);
         Assert.Equal(201, reply.StatusCode);
         Assert.NotNull(reply.Id);
         Assert.Equal(conversationId, reply.ConversationId);
-        Assert.Equal(_playground.Config.Bot.Id, reply.Activity.Str("from", "id"));
-        Assert.Equal(_playground.Config.CurrentUser.Id, reply.Activity.Str("recipient", "id"));
-        var shown = await _playground.WaitForConversationEventAsync(e => e.MessageId == reply.Id);
+        Assert.Equal(Playground.Config.Bot.Id, reply.Activity.Str("from", "id"));
+        Assert.Equal(Playground.Config.CurrentUser.Id, reply.Activity.Str("recipient", "id"));
+        var shown = await Playground.WaitForConversationEventAsync(e => e.MessageId == reply.Id);
         Assert.Equal("createMessage", shown.Action);
     }
 
     [Fact]
     public async Task InstallPersonal_EchoBot_BothInstallActivitiesDelivered()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
+        var conversationId = await Playground.InstallPersonalAsync();
 
-        var deliveries = _playground.LogEntries.Where(e => e.Direction == PlaygroundLogDirection.ToBot && e.ConversationId == conversationId).ToList();
+        var deliveries = Playground.LogEntries.Where(e => e.Direction == PlaygroundLogDirection.ToBot && e.ConversationId == conversationId).ToList();
         var installation = Assert.Single(deliveries, e => e.ActivityName == "installationUpdate");
         var update = Assert.Single(deliveries, e => e.ActivityName == "conversationUpdate");
         Assert.Equal("add", installation.Request?.Str("action"));
         Assert.Equal("personal", installation.Request?.Str("conversation", "conversationType"));
-        Assert.Contains(update.Request!.Value.GetProperty("membersAdded").EnumerateArray(), m => m.Str("id") == _playground.Config.Bot.Id);
+        Assert.Contains(update.Request!.Value.GetProperty("membersAdded").EnumerateArray(), m => m.Str("id") == Playground.Config.Bot.Id);
     }
 
     [Fact]
     public async Task SubmitCard_ActionSubmitOnBotCard_BotGetsValueAndReplies()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
-        var cardTurn = await _playground.SendUserMessageAsync(conversationId, "card");
-        var card = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == cardTurn.ActivityId);
+        var conversationId = await Playground.InstallPersonalAsync();
+        var cardTurn = await Playground.SendUserMessageAsync(conversationId, "card");
+        var card = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == cardTurn.ActivityId);
         Assert.Equal(EchoBotApp.AdaptiveCardContentType, card.Attachments?[0].Str("contentType"));
 
-        var submit = await _playground.SubmitCardAsync(conversationId, card.Id!, new { action = "approve", notes = "printer jam" });
-        var reply = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == submit.ActivityId);
+        var submit = await Playground.SubmitCardAsync(conversationId, card.Id!, new { action = "approve", notes = "printer jam" });
+        var reply = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == submit.ActivityId);
 
         Assert.Equal(card.Id, submit.Activity?.Str("replyToId"));
         Assert.Equal("approve", submit.Activity?.Str("value", "action"));
@@ -77,11 +64,11 @@ public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Invoke_AdaptiveCardAction_BotBodyComesBackThroughPlayground()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
-        var cardTurn = await _playground.SendUserMessageAsync(conversationId, "card");
-        var card = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == cardTurn.ActivityId);
+        var conversationId = await Playground.InstallPersonalAsync();
+        var cardTurn = await Playground.SendUserMessageAsync(conversationId, "card");
+        var card = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == cardTurn.ActivityId);
 
-        var result = await _playground.InvokeAsync(
+        var result = await Playground.InvokeAsync(
             "adaptiveCard/action",
             new { action = new { type = "Action.Execute", verb = "confirm", data = new { } }, trigger = "manual" },
             conversationId,
@@ -98,9 +85,9 @@ public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Invoke_ComposeExtensionQuery_ResultComesBackThroughPlayground()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
+        var conversationId = await Playground.InstallPersonalAsync();
 
-        var result = await _playground.InvokeAsync(
+        var result = await Playground.InvokeAsync(
             "composeExtension/query",
             new { commandId = "searchKnowledge", parameters = new[] { new { name = "query", value = "vpn" } }, queryOptions = new { skip = 0, count = 10 } },
             conversationId);
@@ -114,9 +101,9 @@ public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task Invoke_NameTheBotDoesNotHandle_PlaygroundAnswers502WithBotStatus()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
+        var conversationId = await Playground.InstallPersonalAsync();
 
-        var result = await _playground.InvokeAsync("composeExtension/fetchTask", new { commandId = "create" }, conversationId);
+        var result = await Playground.InvokeAsync("composeExtension/fetchTask", new { commandId = "create" }, conversationId);
 
         Assert.Equal(502, result.StatusCode);
         Assert.Equal(501, result.Body?.GetProperty("innerHttpError").GetProperty("statusCode").GetInt32());
@@ -126,11 +113,11 @@ public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task SendUserMessage_TeamChannelWithBotMention_ReplyLandsInThread()
     {
-        var channelId = await _playground.InstallInTeamAsync();
-        var mention = _playground.BotMention;
+        var channelId = await Playground.InstallInTeamAsync();
+        var mention = Playground.BotMention;
 
-        var turn = await _playground.SendUserMessageAsync(channelId, $"{mention.Text} hello team", [mention]);
-        var reply = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId);
+        var turn = await Playground.SendUserMessageAsync(channelId, $"{mention.Text} hello team", [mention]);
+        var reply = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId);
 
         Assert.StartsWith($"{channelId};messageid=", turn.ConversationId, StringComparison.Ordinal);
         Assert.Equal("channel", turn.Activity?.Str("conversation", "conversationType"));
@@ -143,21 +130,21 @@ public sealed class PlaygroundEchoBotTests(ITestOutputHelper output) : IAsyncLif
     [Fact]
     public async Task SendUserMessage_TeamChannelWithoutMention_NotForwardedToBot()
     {
-        var channelId = await _playground.InstallInTeamAsync();
+        var channelId = await Playground.InstallInTeamAsync();
 
-        var turn = await _playground.SendUserMessageAsync(channelId, "just chatting");
+        var turn = await Playground.SendUserMessageAsync(channelId, "just chatting");
 
         Assert.Null(turn.Delivery);
-        Assert.DoesNotContain(_playground.LogEntries, e => e.Direction == PlaygroundLogDirection.ToBot && e.ActivityName == "message");
+        Assert.DoesNotContain(Playground.LogEntries, e => e.Direction == PlaygroundLogDirection.ToBot && e.ActivityName == "message");
     }
 
     [Fact]
     public async Task DisposeAsync_RunningPlayground_ProcessAndPortAreGone()
     {
-        var processId = _playground.ProcessId;
-        var port = _playground.Port;
+        var processId = Playground.ProcessId;
+        var port = Playground.Port;
 
-        await _playground.DisposeAsync();
+        await Playground.DisposeAsync();
 
         Assert.True(HasExited(processId));
         using var http = new HttpClient();

@@ -12,44 +12,21 @@ namespace TriageBot.EndToEnd;
 /// replaces it in place, also when clicked in the Playground's web UI. The Playground's current user is a member of its
 /// team, which makes them an agent.
 /// </summary>
-public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : PlaygroundTestBase(output)
 {
     private const string Paste = "Skype for Business says: Server is temporarily unavailable";
-    private BotProcess _bot = null!;
-    private PlaygroundHarness _playground = null!;
-
-    public async Task InitializeAsync()
+    public override Task InitializeAsync() => StartTriageBotAsync(new Dictionary<string, string?>
     {
-        _bot = await BotProcess.StartAsync(TriageBotRepository.TriageBotDll, new Dictionary<string, string?>
-        {
-            ["Storage__Provider"] = "Memory",
-            ["MicrosoftAppId"] = "",
-            // The Playground's team's General channel is the helpdesk channel.
-            ["Escalation__HelpdeskChannelId"] = "team-id",
-        }, log: output.WriteLine);
-        try
-        {
-            _playground = await PlaygroundHarness.StartAsync(_bot.MessagesEndpoint, new PlaygroundOptions { Log = output.WriteLine });
-        }
-        catch
-        {
-            await _bot.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _playground.DisposeAsync();
-        await _bot.DisposeAsync();
-    }
+        // The Playground's team's General channel is the helpdesk channel.
+        ["Escalation__HelpdeskChannelId"] = "team-id",
+    });
 
     [Fact]
     public async Task ComposeExtensionQuery_ThroughThePlaygroundInvokeRoute_ListsTheFixCardsAndPages()
     {
-        var chat = await _playground.InstallPersonalAsync();
+        var chat = await Playground.InstallPersonalAsync();
 
-        var search = await _playground.InvokeAsync("composeExtension/query", Query(Paste, 0, 25), chat);
+        var search = await Playground.InvokeAsync("composeExtension/query", Query(Paste, 0, 25), chat);
 
         Assert.Equal(200, search.StatusCode);
         Assert.Equal(200, search.BotStatusCode);
@@ -68,8 +45,8 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
             items[1].Str("preview", "content", "text"));
 
         // An empty search lists the documented errors, two at a time.
-        var first = await _playground.InvokeAsync("composeExtension/query", Query("", 0, 2), chat);
-        var second = await _playground.InvokeAsync("composeExtension/query", Query("", 2, 2), chat);
+        var first = await Playground.InvokeAsync("composeExtension/query", Query("", 0, 2), chat);
+        var second = await Playground.InvokeAsync("composeExtension/query", Query("", 2, 2), chat);
         var firstTitles = Previews(first);
         var secondTitles = Previews(second);
         Assert.Equal(2, firstTitles.Count);
@@ -80,9 +57,9 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
     [Fact]
     public async Task ComposeExtensionQuery_UnknownCommand_IsTheBots400_NotAFailure()
     {
-        var chat = await _playground.InstallPersonalAsync();
+        var chat = await Playground.InstallPersonalAsync();
 
-        var search = await _playground.InvokeAsync("composeExtension/query", new { commandId = "searchEverything", parameters = Array.Empty<object>() }, chat);
+        var search = await Playground.InvokeAsync("composeExtension/query", new { commandId = "searchEverything", parameters = Array.Empty<object>() }, chat);
 
         // The Playground reports a bot's non-2xx as 502 UserBotError; the bot's own answer is a 400 with the reason.
         Assert.Equal(400, search.BotStatusCode);
@@ -92,9 +69,9 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
     [Fact]
     public async Task MessageAction_FetchTaskOnAnHtmlMessage_OpensTheCopilotCard()
     {
-        var chat = await _playground.InstallPersonalAsync();
+        var chat = await Playground.InstallPersonalAsync();
 
-        var fetch = await _playground.InvokeAsync("composeExtension/fetchTask", new
+        var fetch = await Playground.InvokeAsync("composeExtension/fetchTask", new
         {
             commandId = "triageMessage",
             commandContext = "message",
@@ -117,11 +94,11 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
     [Fact]
     public async Task HelpdeskChannel_AgentTypesTriage_GetsTheCopilotCard_AndNextCandidateReplacesIt()
     {
-        var channel = await _playground.InstallInTeamAsync();
-        var mention = _playground.BotMention;
+        var channel = await Playground.InstallInTeamAsync();
+        var mention = Playground.BotMention;
 
-        var turn = await _playground.SendUserMessageAsync(channel, $"{mention.Text} triage {Paste}", [mention]);
-        var card = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
+        var turn = await Playground.SendUserMessageAsync(channel, $"{mention.Text} triage {Paste}", [mention]);
+        var card = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
 
         Assert.Equal(200, turn.BotStatusCode);
         Assert.Equal(201, card.StatusCode);
@@ -136,9 +113,9 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
         var next = Assert.Single(card.SubmitActions());
         Assert.Equal("Next candidate", next.Title);
 
-        var press = await _playground.SubmitCardAsync(turn.ConversationId, card.Id!, next.Data);
-        var replaced = await _playground.WaitForBotActivityAsync(a => a.Sequence > card.Sequence && a.Id == card.Id);
-        var shown = await _playground.WaitForConversationEventAsync(e => e.Action == "updateMessage" && e.MessageId == card.Id);
+        var press = await Playground.SubmitCardAsync(turn.ConversationId, card.Id!, next.Data);
+        var replaced = await Playground.WaitForBotActivityAsync(a => a.Sequence > card.Sequence && a.Id == card.Id);
+        var shown = await Playground.WaitForConversationEventAsync(e => e.Action == "updateMessage" && e.MessageId == card.Id);
 
         Assert.Equal(200, press.BotStatusCode);
         Assert.StartsWith("Co-pilot: candidate 2 of 5", replaced.CardText(), StringComparison.Ordinal);
@@ -149,25 +126,25 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
     [Fact]
     public async Task HelpdeskChannel_AgentMentionsTheBotWithAPaste_GetsTheCopilotCard()
     {
-        var channel = await _playground.InstallInTeamAsync();
-        var mention = _playground.BotMention;
+        var channel = await Playground.InstallInTeamAsync();
+        var mention = Playground.BotMention;
 
         // No command word: in the helpdesk channel the bot asks Teams (the Playground's members API) who the sender is.
-        var turn = await _playground.SendUserMessageAsync(channel, $"{mention.Text} {Paste}", [mention]);
-        var card = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
+        var turn = await Playground.SendUserMessageAsync(channel, $"{mention.Text} {Paste}", [mention]);
+        var card = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
 
         Assert.StartsWith("Co-pilot: candidate 1 of 5", card.CardText(), StringComparison.Ordinal);
-        Assert.Contains(_playground.LogEntries, e => e.Direction == PlaygroundLogDirection.ToBot && e.ActivityName == "message" && e.ConversationId == turn.ConversationId && e.StatusCode == 200);
+        Assert.Contains(Playground.LogEntries, e => e.Direction == PlaygroundLogDirection.ToBot && e.ActivityName == "message" && e.ConversationId == turn.ConversationId && e.StatusCode == 200);
     }
 
     [Fact]
     public async Task HelpdeskChannel_AgentAsksForTickets_HearsThereAreNone()
     {
-        var channel = await _playground.InstallInTeamAsync();
-        var mention = _playground.BotMention;
+        var channel = await Playground.InstallInTeamAsync();
+        var mention = Playground.BotMention;
 
-        var turn = await _playground.SendUserMessageAsync(channel, $"{mention.Text} tickets", [mention]);
-        var reply = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.Type == "message");
+        var turn = await Playground.SendUserMessageAsync(channel, $"{mention.Text} tickets", [mention]);
+        var reply = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.Type == "message");
 
         Assert.Equal("There are no open tickets.", reply.Text);
     }
@@ -181,12 +158,12 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
     public async Task WebUi_TypeTriage_ClickNextCandidate_TheRenderedCardShowsCandidate2()
     {
         await using var chromium = await HeadlessChromium.LaunchAsync(TimeSpan.FromSeconds(60));
-        var chat = _playground.Config.PersonalChat.Id;
-        var page = await chromium.NewLoopbackPageAsync(TimeSpan.FromSeconds(20), output.WriteLine);
+        var chat = Playground.Config.PersonalChat.Id;
+        var page = await chromium.NewLoopbackPageAsync(TimeSpan.FromSeconds(20), Output.WriteLine);
         await page.SetViewportSizeAsync(1280, 2400);
         // Opening the UI installs the app in the personal chat; the welcome shows the page is connected.
-        await page.GotoAsync(_playground.BaseAddress.ToString());
-        await _playground.WaitForLogEntryAsync(e => e.Direction == PlaygroundLogDirection.ToBot && e.ActivityName == "installationUpdate" && e.ConversationId == chat);
+        await page.GotoAsync(Playground.BaseAddress.ToString());
+        await Playground.WaitForLogEntryAsync(e => e.Direction == PlaygroundLogDirection.ToBot && e.ActivityName == "installationUpdate" && e.ConversationId == chat);
         await Expect(page.Locator(".fai-OutputCard").GetByText(TriageBotRepository.BotWords("welcome").Split(". ")[0])).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Textbox).ClickAsync();
@@ -204,7 +181,7 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
         // The same card, replaced in place: still one card in the chat, now on candidate 2.
         await Expect(cards.First.GetByText("Co-pilot: candidate 2 of 5")).ToBeVisibleAsync();
         await Expect(cards).ToHaveCountAsync(1);
-        var pressed = await _playground.WaitForLogEntryAsync(e => e.Direction == PlaygroundLogDirection.ToBot && e.ConversationId == chat && e.Request?.Str("value", "copilot") == "show");
+        var pressed = await Playground.WaitForLogEntryAsync(e => e.Direction == PlaygroundLogDirection.ToBot && e.ConversationId == chat && e.Request?.Str("value", "copilot") == "show");
         Assert.Equal(200, pressed.StatusCode);
     }
 
@@ -213,7 +190,7 @@ public sealed class TriageBotPlaygroundCopilotTests(ITestOutputHelper output) : 
         var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, name), png);
-        output.WriteLine($"[test] screenshot: {Path.Combine(folder, name)}");
+        Output.WriteLine($"[test] screenshot: {Path.Combine(folder, name)}");
         var artifacts = Path.Combine(TriageBotRepository.Root, "artifacts", "screenshots");
         if (Directory.Exists(artifacts))
         {

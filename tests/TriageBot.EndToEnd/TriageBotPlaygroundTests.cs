@@ -8,49 +8,23 @@ namespace TriageBot.EndToEnd;
 /// talking to the Microsoft 365 Agents Playground, a Teams emulator nobody here wrote, driven through the
 /// Playground's own HTTP API: the user types, and presses card buttons (Action.Submit) by their data.
 /// </summary>
-public sealed class TriageBotPlaygroundTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TriageBotPlaygroundTests(ITestOutputHelper output) : PlaygroundTestBase(output)
 {
-    private BotProcess _bot = null!;
-    private PlaygroundHarness _playground = null!;
-
-    public async Task InitializeAsync()
-    {
-        _bot = await BotProcess.StartAsync(TriageBotRepository.TriageBotDll, new Dictionary<string, string?>
-        {
-            ["Storage__Provider"] = "Memory",
-            ["MicrosoftAppId"] = "",
-        }, log: output.WriteLine);
-        try
-        {
-            _playground = await PlaygroundHarness.StartAsync(_bot.MessagesEndpoint, new PlaygroundOptions { Log = output.WriteLine });
-        }
-        catch
-        {
-            // xunit does not call DisposeAsync when InitializeAsync throws.
-            await _bot.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _playground.DisposeAsync();
-        await _bot.DisposeAsync();
-    }
+    public override Task InitializeAsync() => StartTriageBotAsync();
 
     [Fact]
     public async Task PersonalChat_InstallThenPasteError_FirstReplyIsCardAskingThePlan()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
-        var welcome = await _playground.WaitForBotActivityAsync(a => a.ConversationId == conversationId && (a.Text ?? "").Contains("TriageBot"));
+        var conversationId = await Playground.InstallPersonalAsync();
+        var welcome = await Playground.WaitForBotActivityAsync(a => a.ConversationId == conversationId && (a.Text ?? "").Contains("TriageBot"));
         Assert.Equal(201, welcome.StatusCode);
 
-        var turn = await _playground.SendUserMessageAsync(conversationId, "Hi, since this morning Lync says: Sign-in address not found");
-        var reply = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.Type == "message");
+        var turn = await Playground.SendUserMessageAsync(conversationId, "Hi, since this morning Lync says: Sign-in address not found");
+        var reply = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.Type == "message");
 
         Assert.Equal(200, turn.BotStatusCode);
         Assert.Equal(201, reply.StatusCode);
-        Assert.Equal(_playground.Config.Bot.Id, reply.Activity.Str("from", "id"));
+        Assert.Equal(Playground.Config.Bot.Id, reply.Activity.Str("from", "id"));
         var card = reply.AdaptiveCard() ?? throw new Xunit.Sdk.XunitException($"The first reply is not an Adaptive Card: {reply}");
         Assert.Equal("AdaptiveCard", card.Str("type"));
         Assert.Equal("1.5", card.Str("version"));
@@ -67,18 +41,18 @@ public sealed class TriageBotPlaygroundTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task PersonalChat_FullTriageByButtons_FixCardThenThanks()
     {
-        var conversationId = await _playground.InstallPersonalAsync();
+        var conversationId = await Playground.InstallPersonalAsync();
 
-        var turn = await _playground.SendUserMessageAsync(conversationId, TriageWalkthrough.Paste);
-        var first = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
+        var turn = await Playground.SendUserMessageAsync(conversationId, TriageWalkthrough.Paste);
+        var first = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
         var (asked, fixCard) = await AnswerQuestionsAsync(conversationId, first);
 
         Assert.Equal(TriageWalkthrough.Answers.Select(a => a.Question), asked);
         AssertFixCard(fixCard, conversationId);
 
         var fixedIt = fixCard.SubmitActions().Single(a => a.Kind() == "fixed");
-        var outcome = await _playground.SubmitCardAsync(conversationId, fixCard.Id!, fixedIt.Data);
-        var thanks = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == outcome.ActivityId && a.Type == "message");
+        var outcome = await Playground.SubmitCardAsync(conversationId, fixCard.Id!, fixedIt.Data);
+        var thanks = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == outcome.ActivityId && a.Type == "message");
 
         Assert.Equal(200, outcome.BotStatusCode);
         Assert.Equal(fixCard.Id, outcome.Activity?.Str("replyToId"));
@@ -91,11 +65,11 @@ public sealed class TriageBotPlaygroundTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task TeamChannel_MentionWithPastedError_TriageCardsLandInTheThread()
     {
-        var channelId = await _playground.InstallInTeamAsync();
-        var mention = _playground.BotMention;
+        var channelId = await Playground.InstallInTeamAsync();
+        var mention = Playground.BotMention;
 
-        var turn = await _playground.SendUserMessageAsync(channelId, $"{mention.Text} {TriageWalkthrough.Paste}", [mention]);
-        var first = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
+        var turn = await Playground.SendUserMessageAsync(channelId, $"{mention.Text} {TriageWalkthrough.Paste}", [mention]);
+        var first = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.AdaptiveCard() is not null);
 
         Assert.StartsWith($"{channelId};messageid=", turn.ConversationId, StringComparison.Ordinal);
         Assert.Equal(turn.ConversationId, first.ConversationId);
@@ -112,10 +86,10 @@ public sealed class TriageBotPlaygroundTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task TeamChannel_MentionWithErrorThatNeedsNoQuestions_FixCardLandsInTheThread()
     {
-        var channelId = await _playground.InstallInTeamAsync();
+        var channelId = await Playground.InstallInTeamAsync();
 
-        var turn = await _playground.SendUserMessageAsync(channelId, $"{_playground.BotMention.Text} There was a problem verifying the certificate from the server.", [_playground.BotMention]);
-        var reply = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.Type == "message");
+        var turn = await Playground.SendUserMessageAsync(channelId, $"{Playground.BotMention.Text} There was a problem verifying the certificate from the server.", [Playground.BotMention]);
+        var reply = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == turn.ActivityId && a.Type == "message");
 
         Assert.NotNull(reply.AdaptiveCard());
         Assert.Contains("There was a problem verifying the certificate from the server", reply.CardText());
@@ -134,13 +108,13 @@ public sealed class TriageBotPlaygroundTests(ITestOutputHelper output) : IAsyncL
             Assert.True(asked.Count < TriageWalkthrough.MaxQuestions, $"Still asking after {string.Join(", ", asked)}");
             var (question, button) = TriageWalkthrough.Choose(card);
             asked.Add(question);
-            output.WriteLine($"[test] {question}: pressing '{button.Title}' on card {card.Id}");
+            Output.WriteLine($"[test] {question}: pressing '{button.Title}' on card {card.Id}");
 
-            var submit = await _playground.SubmitCardAsync(conversationId, card.Id!, button.Data);
+            var submit = await Playground.SubmitCardAsync(conversationId, card.Id!, button.Data);
 
             Assert.Equal(200, submit.BotStatusCode);
             Assert.Equal(question, submit.Activity?.Str("value", "question"));
-            card = await _playground.WaitForBotActivityAsync(a => a.ReplyToId == submit.ActivityId && a.AdaptiveCard() is not null);
+            card = await Playground.WaitForBotActivityAsync(a => a.ReplyToId == submit.ActivityId && a.AdaptiveCard() is not null);
             Assert.Equal(201, card.StatusCode);
             Assert.Equal(conversationId, card.ConversationId);
         }

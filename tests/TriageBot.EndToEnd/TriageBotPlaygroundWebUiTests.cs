@@ -11,29 +11,22 @@ namespace TriageBot.EndToEnd;
 /// rendered fix card to bin/.../screenshots/ (and to artifacts/screenshots/ at the repository root when that folder
 /// exists; test.sh creates it). The Playground's log stream confirms what each click delivered to the bot.
 /// </summary>
-public sealed class TriageBotPlaygroundWebUiTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TriageBotPlaygroundWebUiTests(ITestOutputHelper output) : PlaygroundTestBase(output)
 {
     private static readonly TimeSpan UiTimeout = TimeSpan.FromSeconds(20);
-    private BotProcess? _bot;
-    private PlaygroundHarness? _playground;
     private HeadlessChromium? _chromium;
 
     public static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
         // xunit does not call DisposeAsync when InitializeAsync throws: stop whatever was started before rethrowing.
         try
         {
             // First, so that a machine without Chromium fails at once with the message that says how to install it.
             _chromium = await HeadlessChromium.LaunchAsync(TimeSpan.FromSeconds(60));
-            output.WriteLine($"[test] Chromium {_chromium.Version} ({HeadlessChromium.ExecutablePath})");
-            _bot = await BotProcess.StartAsync(TriageBotRepository.TriageBotDll, new Dictionary<string, string?>
-            {
-                ["Storage__Provider"] = "Memory",
-                ["MicrosoftAppId"] = "",
-            }, log: output.WriteLine);
-            _playground = await PlaygroundHarness.StartAsync(_bot.MessagesEndpoint, new PlaygroundOptions { Log = output.WriteLine });
+            Output.WriteLine($"[test] Chromium {_chromium.Version} ({HeadlessChromium.ExecutablePath})");
+            await StartTriageBotAsync();
         }
         catch
         {
@@ -42,7 +35,7 @@ public sealed class TriageBotPlaygroundWebUiTests(ITestOutputHelper output) : IA
         }
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         try
         {
@@ -53,24 +46,16 @@ public sealed class TriageBotPlaygroundWebUiTests(ITestOutputHelper output) : IA
         }
         finally
         {
-            if (_playground is not null)
-            {
-                await _playground.DisposeAsync();
-            }
-
-            if (_bot is not null)
-            {
-                await _bot.DisposeAsync();
-            }
+            await base.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task WebUi_PersonalChatTriageByClicks_FixCardRenderedAndScreenshotSaved()
     {
-        var playground = _playground!;
+        var playground = Playground;
         var chat = playground.Config.PersonalChat.Id;
-        var page = await _chromium!.NewLoopbackPageAsync(UiTimeout, output.WriteLine);
+        var page = await _chromium!.NewLoopbackPageAsync(UiTimeout, Output.WriteLine);
 
         // Opening the UI installs the app in the personal chat (the page POSTs /_debug/conversation/{chat}/installation),
         // so the bot's welcome shows up in the chat view: proof that the page is connected before anything is typed.
@@ -98,7 +83,7 @@ public sealed class TriageBotPlaygroundWebUiTests(ITestOutputHelper output) : IA
             var (question, button) = TriageWalkthrough.Choose(card);
             asked.Add(question);
             var rendered = await RenderedCardAsync(cards, ++shown);
-            output.WriteLine($"[test] {question}: clicking '{button.Title}' on card {card.Id}");
+            Output.WriteLine($"[test] {question}: clicking '{button.Title}' on card {card.Id}");
 
             await rendered.GetByRole(AriaRole.Button, new() { Name = button.Title, Exact = true }).ClickAsync();
 
@@ -150,12 +135,12 @@ public sealed class TriageBotPlaygroundWebUiTests(ITestOutputHelper output) : IA
         Directory.CreateDirectory(ScreenshotDirectory);
         var path = Path.Combine(ScreenshotDirectory, name);
         File.WriteAllBytes(path, png);
-        output.WriteLine($"[test] screenshot: {path}");
+        Output.WriteLine($"[test] screenshot: {path}");
         var artifacts = Path.Combine(TriageBotRepository.Root, "artifacts", "screenshots");
         if (Directory.Exists(artifacts))
         {
             File.WriteAllBytes(Path.Combine(artifacts, name), png);
-            output.WriteLine($"[test] screenshot: {Path.Combine(artifacts, name)}");
+            Output.WriteLine($"[test] screenshot: {Path.Combine(artifacts, name)}");
         }
     }
 }

@@ -18,6 +18,7 @@ internal sealed class TriageActivityHandler(
     HelpdeskTurns helpdesk,
     CopilotTurns copilot,
     IOptions<Escalation.EscalationOptions> escalation,
+    Escalation.HelpdeskAgents agents,
     ILogger<TriageActivityHandler> log) : ActivityHandler
 {
     private readonly DialogSet _dialogs = new DialogSet(conversationState.CreateProperty<DialogState>("dialogState")).Add(triage);
@@ -152,12 +153,20 @@ internal sealed class TriageActivityHandler(
     {
         var reference = turnContext.Activity.GetConversationReference();
         var changes = new Dictionary<string, object> { [$"references/{reference.Conversation?.Id}"] = reference };
-        if (turnContext.Activity.TeamsGetTeamInfo()?.Id is { Length: > 0 } teamId && reference.Conversation?.Id is { Length: > 0 } channelId)
+        var channelId = reference.Conversation?.Id;
+        var teamId = turnContext.Activity.TeamsGetTeamInfo()?.Id;
+        var recordsTeam = !string.IsNullOrEmpty(teamId) && !string.IsNullOrEmpty(channelId);
+        if (recordsTeam)
         {
             // Which team a channel is in: its members are the helpdesk agents when it is the helpdesk channel.
-            changes[Escalation.InstalledTeam.Key(channelId)] = new Escalation.InstalledTeam { TeamId = teamId };
+            changes[Escalation.InstalledTeam.Key(channelId!)] = new Escalation.InstalledTeam { TeamId = teamId! };
         }
         await storage.WriteAsync(changes, cancellationToken);
+        if (recordsTeam)
+        {
+            // This instance's agent checks use the new team at once, not the one they read before.
+            agents.TeamRecorded(channelId!, teamId);
+        }
         log.LogInformation("Installed in conversation {ConversationId} ({Type})", reference.Conversation?.Id, turnContext.Activity.Conversation?.ConversationType);
     }
 
@@ -165,6 +174,7 @@ internal sealed class TriageActivityHandler(
     {
         var conversationId = turnContext.Activity.Conversation?.Id;
         await storage.DeleteAsync([$"references/{conversationId}", Escalation.InstalledTeam.Key(conversationId ?? "")], cancellationToken);
+        agents.TeamRecorded(conversationId ?? "", null);
     }
 
     private static Task SendAsync(ITurnContext turnContext, string text, CancellationToken cancellationToken)

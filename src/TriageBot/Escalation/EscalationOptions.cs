@@ -36,7 +36,10 @@ public sealed class EscalationOptions
     /// <summary>Entra object ids of people who are agents whatever team they are in.</summary>
     public List<string> AgentAadObjectIds { get; set; } = [];
 
-    /// <summary>How long a membership answer from Teams is trusted before it is asked again.</summary>
+    /// <summary>
+    /// How long a membership answer from Teams is trusted before it is asked again; and the team recorded for the
+    /// helpdesk channel at install, read from storage (an install on this instance takes effect at once).
+    /// </summary>
     public TimeSpan AgentCheckCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The language of the helpdesk's ticket cards (en-us, de-de, zh-cn, zh-tw).</summary>

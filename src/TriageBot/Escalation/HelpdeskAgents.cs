@@ -19,11 +19,18 @@ public enum AgentCheck
 /// <summary>
 /// Who is a helpdesk agent: the Entra object ids configured in <see cref="EscalationOptions.AgentAadObjectIds"/>,
 /// and the members of the helpdesk team, asked of Teams (<c>GET v3/conversations/{team}/members/{user}</c>)
-/// and remembered for <see cref="EscalationOptions.AgentCheckCacheDuration"/>.
+/// and remembered for <see cref="EscalationOptions.AgentCheckCacheDuration"/>. Which team that is, when it was
+/// recorded at install, is read from storage and remembered as long; <see cref="TeamRecorded"/> tells it of a new one.
 /// </summary>
 public sealed class HelpdeskAgents(IConnectorClient connector, IStorage storage, IOptions<EscalationOptions> options, TimeProvider time, ILogger<HelpdeskAgents> log)
 {
     private readonly ConcurrentDictionary<(string Team, string User), (bool IsMember, DateTimeOffset Until)> _cache = new();
+    private readonly Lock _recordedGate = new();
+
+    // The team recorded for the helpdesk channel as last read or recorded (TeamId null: none), guarded by
+    // _recordedGate; _recordedVersion counts TeamRecorded calls, so that a read begun before one is not kept.
+    private (string ChannelId, string? TeamId, DateTimeOffset Until)? _recorded;
+    private long _recordedVersion;
 
     public async Task<AgentCheck> CheckAsync(Activity activity, CancellationToken cancellationToken = default)
     {
@@ -84,9 +91,53 @@ public sealed class HelpdeskAgents(IConnectorClient connector, IStorage storage,
             return null;
         }
 
-        var key = InstalledTeam.Key(settings.HelpdeskChannelId);
+        var channel = settings.HelpdeskChannelId;
+        var now = time.GetUtcNow();
+        long version;
+        lock (_recordedGate)
+        {
+            if (_recorded is { } cached && cached.ChannelId == channel && cached.Until > now)
+            {
+                return cached.TeamId ?? channel;
+            }
+
+            version = _recordedVersion;
+        }
+
+        var key = InstalledTeam.Key(channel);
         var recorded = StoredItems.Get<InstalledTeam>(await storage.ReadAsync([key], cancellationToken).ConfigureAwait(false), key);
-        return recorded?.TeamId is { Length: > 0 } teamId ? teamId : settings.HelpdeskChannelId;
+        var teamId = recorded?.TeamId is { Length: > 0 } id ? id : null;
+        lock (_recordedGate)
+        {
+            // A team recorded while this read was under way is newer than what it found.
+            if (_recordedVersion == version)
+            {
+                _recorded = (channel, teamId, now + settings.AgentCheckCacheDuration);
+            }
+        }
+
+        return teamId ?? channel;
+    }
+
+    /// <summary>
+    /// The bot recorded <paramref name="teamId"/> as the team of <paramref name="channelId"/> when it was installed there
+    /// (null or empty: it deleted the record, uninstalled): the checks of this instance use it from now on rather than
+    /// what they read before. (Other instances of the bot on the same storage read it again when theirs expires.)
+    /// </summary>
+    public void TeamRecorded(string channelId, string? teamId)
+    {
+        ArgumentNullException.ThrowIfNull(channelId);
+        var settings = options.Value;
+        if (channelId != settings.HelpdeskChannelId)
+        {
+            return;
+        }
+
+        lock (_recordedGate)
+        {
+            _recordedVersion++;
+            _recorded = (channelId, string.IsNullOrEmpty(teamId) ? null : teamId, time.GetUtcNow() + settings.AgentCheckCacheDuration);
+        }
     }
 }
 

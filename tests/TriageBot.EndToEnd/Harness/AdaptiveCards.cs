@@ -32,82 +32,51 @@ public static class AdaptiveCards
         return null;
     }
 
-    /// <summary>The card's Action.Submit buttons, in order (the card's actions and any ActionSets in its body).</summary>
-    public static IReadOnlyList<CardSubmitAction> SubmitActions(this BotActivity activity)
+    /// <summary>
+    /// Every object in <paramref name="element"/> (itself included), depth first in document order, an object before
+    /// what it holds; the properties named in <paramref name="skip"/> are not walked into.
+    /// </summary>
+    public static IEnumerable<JsonElement> Walk(JsonElement element, params string[] skip)
     {
-        var found = new List<CardSubmitAction>();
-        void Walk(JsonElement element)
+        var pending = new Stack<JsonElement>();
+        pending.Push(element);
+        while (pending.TryPop(out var current))
         {
-            switch (element.ValueKind)
+            switch (current.ValueKind)
             {
                 case JsonValueKind.Object:
-                    if (element.Str("type") == "Action.Submit")
+                    yield return current;
+                    foreach (var property in current.EnumerateObject().Where(p => !skip.Contains(p.Name)).Reverse())
                     {
-                        found.Add(new CardSubmitAction(element.Str("title") ?? "", element.Find("data") ?? default));
-                    }
-
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        Walk(property.Value);
+                        pending.Push(property.Value);
                     }
 
                     break;
                 case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
+                    foreach (var item in current.EnumerateArray().Reverse())
                     {
-                        Walk(item);
+                        pending.Push(item);
                     }
 
                     break;
             }
         }
-
-        if (activity.AdaptiveCard() is { } card)
-        {
-            Walk(card);
-        }
-
-        return found;
     }
+
+    /// <summary>The card's Action.Submit buttons, in order (the card's actions and any ActionSets in its body).</summary>
+    public static IReadOnlyList<CardSubmitAction> SubmitActions(this BotActivity activity) =>
+        activity.AdaptiveCard() is { } card
+            ? Walk(card).Where(e => e.Str("type") == "Action.Submit").Select(e => new CardSubmitAction(e.Str("title") ?? "", e.Find("data") ?? default)).ToList()
+            : [];
 
     /// <summary>Every TextBlock's text in the card, one per line (markdown as the bot sent it).</summary>
-    public static string CardText(this BotActivity activity)
-    {
-        var lines = new List<string>();
-        void Walk(JsonElement element)
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.Object:
-                    if (element.Str("type") == "TextBlock" && element.Str("text") is { } text)
-                    {
-                        lines.Add(text);
-                    }
+    public static string CardText(this BotActivity activity) => activity.AdaptiveCard() is { } card ? CardText(card) : "";
 
-                    foreach (var property in element.EnumerateObject())
-                    {
-                        if (property.Name != "actions")
-                        {
-                            Walk(property.Value);
-                        }
-                    }
+    /// <summary>Every TextBlock's text in <paramref name="card"/> (not those of its actions' ShowCards), one per line.</summary>
+    public static string CardText(JsonElement card) =>
+        string.Join("\n", Walk(card, "actions").Where(e => e.Str("type") == "TextBlock").Select(e => e.Str("text")).OfType<string>());
 
-                    break;
-                case JsonValueKind.Array:
-                    foreach (var item in element.EnumerateArray())
-                    {
-                        Walk(item);
-                    }
-
-                    break;
-            }
-        }
-
-        if (activity.AdaptiveCard() is { } card)
-        {
-            Walk(card);
-        }
-
-        return string.Join("\n", lines);
-    }
+    /// <summary>The verbs of the card's Action.Execute buttons, also those inside its ShowCards, in order (not its refresh action).</summary>
+    public static List<string> ExecuteVerbs(JsonElement card) =>
+        Walk(card, "refresh").Where(e => e.Str("type") == "Action.Execute").Select(e => e.Str("verb")).OfType<string>().ToList();
 }

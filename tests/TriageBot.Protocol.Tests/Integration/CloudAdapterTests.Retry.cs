@@ -1,10 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Moq;
-using TriageBot.Protocol.Authentication;
 using TriageBot.Protocol.Builder;
-using TriageBot.Protocol.Connector;
 using TriageBot.Protocol.Integration;
 using TriageBot.Protocol.Schema;
 using TriageBot.Protocol.Tests.TestDoubles;
@@ -286,11 +282,4 @@ public partial class CloudAdapterTests
             .Callback<string, string, string, Activity, CancellationToken>((_, _, _, a, _) => _sentTexts.Add(a.Type == ActivityTypes.Typing ? "(typing)" : a.Text))
             .ReturnsAsync(new ResourceResponse("r-1"));
     }
-
-    private CloudAdapter CreateAdapter(int maxTurnAttempts) => new(
-        new JwtTokenValidation(Options.Create(new BotFrameworkAuthenticationOptions()), new HttpClient(new FakeHttpMessageHandler(_ => new HttpResponseMessage(System.Net.HttpStatusCode.NotFound))), TimeProvider.System),
-        _connector.Object,
-        new TrustedServiceUrls(null, allowLoopback: true),
-        Options.Create(new BotFrameworkOptions { MaxTurnAttempts = maxTurnAttempts }),
-        NullLogger<CloudAdapter>.Instance);
 }

@@ -258,8 +258,12 @@ public partial class CloudAdapterTests
         Assert.Equal(("19:c;messageid=7", ServiceUrl, "msteams"), (reference!.Conversation!.Id, reference.ServiceUrl, reference.ChannelId));
     }
 
-    private CloudAdapter CreateAdapter(string? appId = null, long maxBodyBytes = 256 * 1024)
+    /// <summary>The adapter under test: auth off unless <paramref name="appId"/> is given; the limits as given, else the defaults.</summary>
+    private CloudAdapter CreateAdapter(string? appId = null, long? maxBodyBytes = null, int? maxTurnAttempts = null)
     {
+        var options = new BotFrameworkOptions();
+        options.MaxRequestBodyBytes = maxBodyBytes ?? options.MaxRequestBodyBytes;
+        options.MaxTurnAttempts = maxTurnAttempts ?? options.MaxTurnAttempts;
         var metadata = new FakeHttpMessageHandler(_ => new HttpResponseMessage(HttpStatusCode.NotFound));
         var authentication = new JwtTokenValidation(
             Options.Create(new BotFrameworkAuthenticationOptions { MicrosoftAppId = appId, MicrosoftAppPassword = "secret" }),
@@ -269,7 +273,7 @@ public partial class CloudAdapterTests
             authentication,
             _connector.Object,
             new TrustedServiceUrls(null, allowLoopback: appId is null),
-            Options.Create(new BotFrameworkOptions { MaxRequestBodyBytes = maxBodyBytes }),
+            Options.Create(options),
             NullLogger<CloudAdapter>.Instance);
     }
 

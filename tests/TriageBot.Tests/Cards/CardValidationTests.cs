@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using TriageBot.Cards;
 using TriageBot.Dialogs;
@@ -17,7 +15,6 @@ namespace TriageBot.Tests.Cards;
 /// </summary>
 public sealed class CardValidationTests(ITestOutputHelper output) : IDisposable
 {
-    private const int TeamsCardLimitBytes = 28 * 1024;
     private readonly string _folder = Directory.CreateTempSubdirectory("triagebot-cards-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -131,9 +128,9 @@ public sealed class CardValidationTests(ITestOutputHelper output) : IDisposable
         var helpdesk = new HelpdeskCards(TriageBotFactory.Texts, Options.Create(new EscalationOptions { HelpdeskLocale = "zh-cn" }));
         foreach (var card in new[] { helpdesk.Message(ticket), helpdesk.Message(ticket, Long(300)), helpdesk.Question(ticket, ticket.History[^2]) })
         {
-            var size = JsonSerializer.SerializeToUtf8Bytes(card, ProtocolJson.Options).Length;
+            var size = CardChecks.SizeOf(card);
             output.WriteLine($"{size} bytes");
-            Assert.True(size < TeamsCardLimitBytes, $"{size} bytes");
+            Assert.True(size < CardChecks.TeamsCardLimitBytes, $"{size} bytes");
         }
 
         // Shortened on the card only: the agent still sees the latest history and the ticket's actions.
@@ -150,46 +147,11 @@ public sealed class CardValidationTests(ITestOutputHelper output) : IDisposable
         var all = EveryCard().ToList();
 
         Assert.True(all.Count > 100, $"only {all.Count} cards");
-        foreach (var (name, activity) in all)
-        {
-            var size = JsonSerializer.SerializeToUtf8Bytes(activity, ProtocolJson.Options).Length;
-            Assert.True(size < TeamsCardLimitBytes, $"{name}: {size} bytes");
-            Assert.False(string.IsNullOrWhiteSpace(activity.Summary), $"{name} has no text fallback");
-        }
-        output.WriteLine($"{all.Count} cards, largest {all.Max(c => JsonSerializer.SerializeToUtf8Bytes(c.Card, ProtocolJson.Options).Length)} bytes");
+        CardChecks.AssertUnderTheTeamsSizeLimitWithFallbackText(all);
+        output.WriteLine($"{all.Count} cards, largest {all.Max(c => CardChecks.SizeOf(c.Card))} bytes");
     }
 
     [Fact]
-    public async Task EveryCard_PassesTheOfficialAdaptiveCardsLibrary()
-    {
-        foreach (var (name, activity) in EveryCard())
-        {
-            var content = (JsonElement)JsonSerializer.SerializeToElement(activity.Attachments!.Single().Content);
-            await File.WriteAllTextAsync(Path.Combine(_folder, name + ".json"), content.GetRawText());
-        }
-        var tools = Path.Combine(RepositoryPaths.Root, "tests", "e2e-tools");
-        if (!File.Exists(Path.Combine(tools, "node_modules", "adaptivecards", "package.json")))
-        {
-            // The test installs what it needs rather than skipping.
-            var (installExit, installOut) = await RunAsync("npm", $"ci --no-audit --no-fund --loglevel=error", tools);
-            Assert.True(installExit == 0, installOut);
-        }
-
-        var (exit, text) = await RunAsync("node", $"validate-cards.cjs \"{_folder}\"", tools);
-
-        output.WriteLine(text);
-        Assert.True(exit == 0, text);
-        Assert.Contains(" 0 problems", text);
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, string directory)
-    {
-        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    public Task EveryCard_PassesTheOfficialAdaptiveCardsLibrary() =>
+        CardChecks.AssertPassTheOfficialAdaptiveCardsLibraryAsync(EveryCard(), _folder, output);
 }

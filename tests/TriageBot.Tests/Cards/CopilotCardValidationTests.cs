@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using TriageBot.Cards;
 using TriageBot.Dialogs;
 using TriageBot.Escalation;
@@ -18,7 +16,6 @@ namespace TriageBot.Tests.Cards;
 /// </summary>
 public sealed class CopilotCardValidationTests(ITestOutputHelper output) : IDisposable
 {
-    private const int TeamsCardLimitBytes = 28 * 1024;
     private static readonly string[] ClientLocales = ["en-US", "de-DE", "zh-CN", "zh-TW"];
     private readonly string _folder = Directory.CreateTempSubdirectory("triagebot-copilot-cards-").FullName;
 
@@ -65,37 +62,14 @@ public sealed class CopilotCardValidationTests(ITestOutputHelper output) : IDisp
         var all = EveryCard().ToList();
 
         Assert.True(all.Count > 300, $"only {all.Count} cards");
-        foreach (var (name, activity) in all)
-        {
-            var size = JsonSerializer.SerializeToUtf8Bytes(activity, ProtocolJson.Options).Length;
-            Assert.True(size < TeamsCardLimitBytes, $"{name}: {size} bytes");
-            Assert.False(string.IsNullOrWhiteSpace(activity.Summary), $"{name} has no text fallback");
-        }
-        var largest = all.MaxBy(c => JsonSerializer.SerializeToUtf8Bytes(c.Card, ProtocolJson.Options).Length);
-        output.WriteLine($"{all.Count} cards, largest {largest.Name}: {JsonSerializer.SerializeToUtf8Bytes(largest.Card, ProtocolJson.Options).Length} bytes");
+        CardChecks.AssertUnderTheTeamsSizeLimitWithFallbackText(all);
+        var largest = all.MaxBy(c => CardChecks.SizeOf(c.Card));
+        output.WriteLine($"{all.Count} cards, largest {largest.Name}: {CardChecks.SizeOf(largest.Card)} bytes");
     }
 
     [Fact]
-    public async Task EveryCard_PassesTheOfficialAdaptiveCardsLibrary()
-    {
-        foreach (var (name, activity) in EveryCard())
-        {
-            var content = JsonSerializer.SerializeToElement(activity.Attachments!.Single().Content);
-            await File.WriteAllTextAsync(Path.Combine(_folder, name + ".json"), content.GetRawText());
-        }
-        var tools = Path.Combine(RepositoryPaths.Root, "tests", "e2e-tools");
-        if (!File.Exists(Path.Combine(tools, "node_modules", "adaptivecards", "package.json")))
-        {
-            var (installExit, installOut) = await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error", tools);
-            Assert.True(installExit == 0, installOut);
-        }
-
-        var (exit, text) = await RunAsync("node", $"validate-cards.cjs \"{_folder}\"", tools);
-
-        output.WriteLine(text.Length > 3000 ? text[^3000..] : text);
-        Assert.True(exit == 0, text);
-        Assert.Contains(" 0 problems", text);
-    }
+    public Task EveryCard_PassesTheOfficialAdaptiveCardsLibrary() =>
+        CardChecks.AssertPassTheOfficialAdaptiveCardsLibraryAsync(EveryCard(), _folder, output, outputTail: 3000);
 
     private static Activity Message(Attachment attachment)
     {
@@ -118,15 +92,4 @@ public sealed class CopilotCardValidationTests(ITestOutputHelper output) : IDisp
                 Message = i % 4 == 0 ? null : "Server is temporarily unavailable",
             },
         }).ToList();
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string arguments, string directory)
-    {
-        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

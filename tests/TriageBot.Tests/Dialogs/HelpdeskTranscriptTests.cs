@@ -428,19 +428,11 @@ public sealed class HelpdeskTranscriptTests
         _connector.Setup(c => c.GetConversationMemberAsync(It.IsAny<string>(), Team, AgentId, It.IsAny<CancellationToken>())).ReturnsAsync(new ChannelAccount(AgentId));
         _connector.Setup(c => c.GetConversationMemberAsync(It.IsAny<string>(), Team, StrangerId, It.IsAny<CancellationToken>())).ReturnsAsync((ChannelAccount?)null);
         var ticket = await EscalateAsync();
-        var install = new Activity
-        {
-            Type = ActivityTypes.InstallationUpdate,
-            Action = "add",
-            From = new ChannelAccount("29:admin"),
-            Conversation = new ConversationAccount(HelpdeskChannel, isGroup: true),
-            ChannelData = JsonSerializer.SerializeToElement(new { team = new { id = Team }, channel = new { id = HelpdeskChannel } }),
-        };
         var forged = Execute(StrangerId, CardExecute(ticket, TicketVerbs.Assign));
         forged.ChannelData = JsonSerializer.SerializeToElement(new { team = new { id = "19:strangers-team@thread.tacv2" } });
 
         await Flow
-            .Send(install)
+            .Send(InstallInHelpdeskChannel(Team))
             .Send(forged)
             .AssertReply(a => Assert.Contains(NotAgent, SaidOn(CardOf(a))))
             .Send(Execute(AgentId, CardExecute(ticket, TicketVerbs.Assign)))
@@ -449,6 +441,27 @@ public sealed class HelpdeskTranscriptTests
 
         _connector.Verify(c => c.GetConversationMemberAsync(It.IsAny<string>(), Team, StrangerId, It.IsAny<CancellationToken>()), Times.Once);
         _connector.Verify(c => c.GetConversationMemberAsync(It.IsAny<string>(), It.IsNotIn(Team), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task InstalledInTheHelpdeskChannelAfterAnAgentCheck_TheRecordedTeamTakesEffectAtOnce()
+    {
+        // Before the install, the channel's own id is the team (the stranger is no member of it); the install
+        // records the team the stranger is a member of. The clock stands still: nothing expires in between.
+        const string Team = "19:helpdesk-team-general@thread.tacv2";
+        _connector.Setup(c => c.GetConversationMemberAsync(It.IsAny<string>(), Team, StrangerId, It.IsAny<CancellationToken>())).ReturnsAsync(new ChannelAccount(StrangerId));
+        var ticket = await EscalateAsync();
+
+        await Flow
+            .Send(Execute(StrangerId, CardExecute(ticket, TicketVerbs.Assign)))
+            .AssertReply(a => Assert.Contains(NotAgent, SaidOn(CardOf(a))))
+            .Send(InstallInHelpdeskChannel(Team))
+            .Send(Execute(StrangerId, CardExecute(ticket, TicketVerbs.Assign)))
+            .AssertReply(a => Assert.Contains("Assigned to Somebody Else", SaidOn(CardOf(a))))
+            .StartTestAsync();
+
+        _connector.Verify(c => c.GetConversationMemberAsync(It.IsAny<string>(), HelpdeskChannel, StrangerId, It.IsAny<CancellationToken>()), Times.Once);
+        _connector.Verify(c => c.GetConversationMemberAsync(It.IsAny<string>(), Team, StrangerId, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     /// <summary>The user asks for a human, fills in the form and gets TB-1001.</summary>
@@ -527,6 +540,16 @@ public sealed class HelpdeskTranscriptTests
 
         return merged;
     }
+
+    /// <summary>The bot is installed in the helpdesk channel, of <paramref name="team"/>.</summary>
+    private static Activity InstallInHelpdeskChannel(string team) => new()
+    {
+        Type = ActivityTypes.InstallationUpdate,
+        Action = "add",
+        From = new ChannelAccount("29:admin"),
+        Conversation = new ConversationAccount(HelpdeskChannel, isGroup: true),
+        ChannelData = JsonSerializer.SerializeToElement(new { team = new { id = team }, channel = new { id = HelpdeskChannel } }),
+    };
 
     /// <summary>An agent presses an Action.Execute button on the card in the helpdesk thread.</summary>
     private static Activity Execute(string user, (string Verb, JsonObject Data) action) => Execute(user, action.Verb, action.Data);

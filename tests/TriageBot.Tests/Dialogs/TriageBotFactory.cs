@@ -59,7 +59,7 @@ internal static class TriageBotFactory
         var planner = new TriagePlanner(Catalog, Flows);
         var copilot = new CopilotTurns(AgentCommands, new CopilotCards(Catalog, LazyMatcher.Value, planner, Cards, Texts, escalation), new ErrorSearch(Catalog, LazyMatcher.Value, planner),
             agents, tickets, new HelpdeskCards(Texts, escalation), Texts, escalation, time, NullLogger<CopilotTurns>.Instance);
-        var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, helpdesk, copilot, escalation, NullLogger<TriageActivityHandler>.Instance);
+        var bot = new TriageActivityHandler(dialog, Texts, storage, conversationState, helpdesk, copilot, escalation, agents, NullLogger<TriageActivityHandler>.Instance);
         var adapter = new TestAdapter("conv-" + Guid.NewGuid().ToString("N")[..8], locale);
         return (new TestFlow(adapter, bot), adapter, bot);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -166,8 +167,114 @@ public sealed class HelpdeskAgentsTests
         _connector.VerifyNoOtherCalls();
     }
 
-    private HelpdeskAgents Create(EscalationOptions options) =>
-        new(_connector.Object, _storage, Options.Create(options), _time, NullLogger<HelpdeskAgents>.Instance);
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CheckAsync_RecordedTeamOrNone_ReadFromStorageOnceUntilTheDurationPasses(bool recorded)
+    {
+        if (recorded)
+        {
+            await RecordTeamAsync(HelpdeskTeam);
+        }
+
+        var team = recorded ? HelpdeskTeam : HelpdeskChannel;
+        Member(team, AgentId, isMember: true);
+        Member(team, "29:stranger", isMember: false);
+        var storage = new CountingStorage(_storage);
+        var agents = Create(new EscalationOptions { HelpdeskChannelId = HelpdeskChannel, AgentCheckCacheDuration = TimeSpan.FromMinutes(5) }, storage);
+
+        // Two users (each asked of Teams), then the first again near the end of the duration: one read of the team.
+        var checks = new List<AgentCheck> { await agents.CheckAsync(From(AgentId)), await agents.CheckAsync(From("29:stranger")) };
+        _time.Advance(TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+        checks.Add(await agents.CheckAsync(From(AgentId)));
+        var readsWithinTheDuration = storage.Reads(InstalledTeam.Key(HelpdeskChannel));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        checks.Add(await agents.CheckAsync(From(AgentId)));
+
+        Assert.Equal([AgentCheck.Agent, AgentCheck.NotAgent, AgentCheck.Agent, AgentCheck.Agent], checks);
+        Assert.Equal((1, 2), (readsWithinTheDuration, storage.Reads(InstalledTeam.Key(HelpdeskChannel))));
+        Assert.Equal(2, Calls(team, AgentId));
+    }
+
+    [Fact]
+    public async Task TeamRecorded_AfterACheckFoundNone_TheNextCheckAsksAboutTheNewTeamWithoutReadingIt()
+    {
+        Member(HelpdeskChannel, AgentId, isMember: false);
+        Member(HelpdeskTeam, AgentId, isMember: true);
+        var storage = new CountingStorage(_storage);
+        var agents = Create(new EscalationOptions { HelpdeskChannelId = HelpdeskChannel, AgentCheckCacheDuration = TimeSpan.FromMinutes(5) }, storage);
+        var before = await agents.CheckAsync(From(AgentId));
+
+        // The bot is installed in the helpdesk channel: the handler records the team, then tells the agents.
+        await RecordTeamAsync(HelpdeskTeam);
+        agents.TeamRecorded(HelpdeskChannel, HelpdeskTeam);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var after = await agents.CheckAsync(From(AgentId));
+
+        Assert.Equal((AgentCheck.NotAgent, AgentCheck.Agent), (before, after));
+        Assert.Equal(1, storage.Reads(InstalledTeam.Key(HelpdeskChannel)));
+        Assert.Equal((1, 1), (Calls(HelpdeskChannel, AgentId), Calls(HelpdeskTeam, AgentId)));
+    }
+
+    [Fact]
+    public async Task TeamRecorded_Uninstalled_TheNextCheckAsksAboutTheChannelsIdAgain()
+    {
+        await RecordTeamAsync(HelpdeskTeam);
+        Member(HelpdeskTeam, AgentId, isMember: true);
+        Member(HelpdeskChannel, AgentId, isMember: false);
+        var agents = Create(new EscalationOptions { HelpdeskChannelId = HelpdeskChannel });
+        var before = await agents.CheckAsync(From(AgentId));
+
+        await _storage.DeleteAsync([InstalledTeam.Key(HelpdeskChannel)]);
+        agents.TeamRecorded(HelpdeskChannel, null);
+        var after = await agents.CheckAsync(From(AgentId));
+
+        Assert.Equal((AgentCheck.Agent, AgentCheck.NotAgent), (before, after));
+        Assert.Equal(1, Calls(HelpdeskChannel, AgentId));
+    }
+
+    [Fact]
+    public async Task TeamRecorded_ForAnotherChannel_TheHelpdeskTeamStaysCached()
+    {
+        await RecordTeamAsync(HelpdeskTeam);
+        Member(HelpdeskTeam, AgentId, isMember: true);
+        var storage = new CountingStorage(_storage);
+        var agents = Create(new EscalationOptions { HelpdeskChannelId = HelpdeskChannel }, storage);
+
+        var before = await agents.CheckAsync(From(AgentId));
+        agents.TeamRecorded("19:another-channel@thread.tacv2", "19:another-team@thread.tacv2");
+        var after = await agents.CheckAsync(From(AgentId));
+
+        Assert.Equal((AgentCheck.Agent, AgentCheck.Agent), (before, after));
+        Assert.Equal(1, storage.Reads(InstalledTeam.Key(HelpdeskChannel)));
+    }
+
+    [Fact]
+    public async Task TeamRecorded_WhileACheckReadsTheOldRecord_WhatThatReadFoundIsNotCached()
+    {
+        Member(HelpdeskChannel, AgentId, isMember: false);
+        Member(HelpdeskTeam, AgentId, isMember: true);
+        var storage = new CountingStorage(_storage) { HoldReads = new TaskCompletionSource() };
+        var agents = Create(new EscalationOptions { HelpdeskChannelId = HelpdeskChannel }, storage);
+
+        // This check has read "no team recorded" and is held before it uses it; meanwhile the install records one.
+        var reading = agents.CheckAsync(From(AgentId));
+        Assert.Equal(1, storage.Reads(InstalledTeam.Key(HelpdeskChannel)));
+        await RecordTeamAsync(HelpdeskTeam);
+        agents.TeamRecorded(HelpdeskChannel, HelpdeskTeam);
+        storage.HoldReads.SetResult();
+        var during = await reading;
+        var after = await agents.CheckAsync(From(AgentId));
+
+        Assert.Equal((AgentCheck.NotAgent, AgentCheck.Agent), (during, after));
+        Assert.Equal(1, storage.Reads(InstalledTeam.Key(HelpdeskChannel)));
+    }
+
+    private HelpdeskAgents Create(EscalationOptions options, IStorage? storage = null) =>
+        new(_connector.Object, storage ?? _storage, Options.Create(options), _time, NullLogger<HelpdeskAgents>.Instance);
+
+    private Task RecordTeamAsync(string team) =>
+        _storage.WriteAsync(new Dictionary<string, object> { [InstalledTeam.Key(HelpdeskChannel)] = new InstalledTeam { TeamId = team } });
 
     private void Member(string team, string user, bool isMember) =>
         _connector.Setup(c => c.GetConversationMemberAsync(It.IsAny<string>(), team, user, It.IsAny<CancellationToken>()))
@@ -185,4 +292,34 @@ public sealed class HelpdeskAgentsTests
         From = new ChannelAccount(userId, "Megan Bowen") { AadObjectId = aad },
         Conversation = new ConversationAccount(HelpdeskChannel + ";messageid=1", isGroup: true),
     };
+
+    /// <summary>Counts the reads of each key; with <see cref="HoldReads"/>, a read returns what it found only once that completes.</summary>
+    private sealed class CountingStorage(IStorage inner) : IStorage
+    {
+        private readonly ConcurrentDictionary<string, int> _reads = new();
+
+        public TaskCompletionSource? HoldReads { get; init; }
+
+        public int Reads(string key) => _reads.GetValueOrDefault(key);
+
+        public async Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
+        {
+            foreach (var key in keys)
+            {
+                _reads.AddOrUpdate(key, 1, (_, n) => n + 1);
+            }
+
+            var found = await inner.ReadAsync(keys, cancellationToken);
+            if (HoldReads is { } hold)
+            {
+                await hold.Task;
+            }
+
+            return found;
+        }
+
+        public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default) => inner.WriteAsync(changes, cancellationToken);
+
+        public Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default) => inner.DeleteAsync(keys, cancellationToken);
+    }
 }

@@ -20,7 +20,7 @@ namespace TriageBot.Tests.Integration;
 /// endorsements) for a local RSA key served by a fake metadata handler, tokens minted here, the clock a
 /// FakeTimeProvider and the outbound token from a fake provider (MSAL would call Entra).
 /// </summary>
-public sealed class AuthenticationTests : IClassFixture<AuthenticationTests.App>
+public sealed class AuthenticationTests(AuthenticationTests.App app) : AppTestBase<AuthenticationTests.App>(app)
 {
     private const string AppId = "11111111-2222-3333-4444-555555555555";
     private const string TenantId = "99999999-8888-7777-6666-555555555555";
@@ -36,16 +36,6 @@ public sealed class AuthenticationTests : IClassFixture<AuthenticationTests.App>
     private static readonly RSA WebChatOnlyKey = RSA.Create(2048);
     private static readonly RSA EntraKey = RSA.Create(2048);
     private static readonly RSA RogueKey = RSA.Create(2048);
-
-    private readonly App _app;
-    private readonly HttpClient _client;
-
-    public AuthenticationTests(App app)
-    {
-        _app = app;
-        _app.ResetFakes();
-        _client = app.CreateClient();
-    }
 
     public sealed class App : TriageBotAppFactory
     {

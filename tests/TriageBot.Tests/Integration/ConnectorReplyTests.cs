@@ -12,18 +12,9 @@ namespace TriageBot.Tests.Integration;
 /// Normal delivery (no expectReplies) through the real app: the reply leaves through the connector
 /// HttpClient, RetryHandler included, and reaches a recording fake instead of the network.
 /// </summary>
-public sealed class ConnectorReplyTests : IClassFixture<ConnectorReplyTests.App>
+public sealed class ConnectorReplyTests(ConnectorReplyTests.App app) : AppTestBase<ConnectorReplyTests.App>(app)
 {
     private const string DocumentedError = "Skype says: Server is temporarily unavailable";
-    private readonly App _app;
-    private readonly HttpClient _client;
-
-    public ConnectorReplyTests(App app)
-    {
-        _app = app;
-        _app.ResetFakes();
-        _client = app.CreateClient();
-    }
 
     public sealed class App : TriageBotAppFactory;
 

@@ -18,20 +18,10 @@ namespace TriageBot.Tests.Integration;
 /// The rest of the class (the other partial file) is the bad-input suite: well-formed JSON with the wrong
 /// things in it, where the conversation must go on unharmed after each request.
 /// </summary>
-public sealed partial class MalformedActivityTests : IClassFixture<MalformedActivityTests.App>
+public sealed partial class MalformedActivityTests(MalformedActivityTests.App app) : AppTestBase<MalformedActivityTests.App>(app)
 {
     private const string Envelope = "\"channelId\":\"msteams\",\"serviceUrl\":\"http://127.0.0.1:5/\",\"conversation\":{\"id\":\"a:malformed\"},\"from\":{\"id\":\"29:u\"},\"recipient\":{\"id\":\"28:b\"}";
     private const int NestingDepth = 10_000;
-
-    private readonly App _app;
-    private readonly HttpClient _client;
-
-    public MalformedActivityTests(App app)
-    {
-        _app = app;
-        _app.ResetFakes();
-        _client = app.CreateClient();
-    }
 
     public sealed class App : TriageBotAppFactory;
 

@@ -14,21 +14,16 @@ namespace TriageBot.Tests.Integration;
 /// <see cref="PoisonBot"/>, which models the failure that can trap a conversation: bad conversation
 /// state that makes every turn throw until something clears it.
 /// </summary>
-public sealed class TurnErrorTests : IClassFixture<TurnErrorTests.App>
+public sealed class TurnErrorTests : AppTestBase<TurnErrorTests.App>
 {
     private const string PoisonText = "please break this conversation";
     private const string SecretDetail = "secret-internal-detail 5f3a";
     private const string DocumentedError = "Skype says: Server is temporarily unavailable";
 
-    private readonly App _app;
-    private readonly HttpClient _client;
-
     public TurnErrorTests(App app)
+        : base(app)
     {
-        _app = app;
-        _app.ResetFakes();
         _app.Storage.FailNextDelete = false;
-        _client = app.CreateClient();
     }
 
     public sealed class App : TriageBotAppFactory

@@ -14,16 +14,17 @@ public static class ManifestValidator
 
     public static async Task<(int Exit, string Output)> ValidateAsync(params string[] manifests)
     {
-        await EnsureInstalledAsync();
+        await EnsureInstalledAsync("ajv-draft-04", "ajv-formats");
         return await RunAsync("node", ["validate-manifest.cjs", .. manifests], Tools);
     }
 
-    private static async Task EnsureInstalledAsync()
+    /// <summary>Runs <c>npm ci</c> in <see cref="Tools"/> (one test at a time) when any of <paramref name="packages"/> is missing.</summary>
+    public static async Task EnsureInstalledAsync(params string[] packages)
     {
         await InstallGate.WaitAsync();
         try
         {
-            if (!File.Exists(Path.Combine(Tools, "node_modules", "ajv-draft-04", "package.json")) || !File.Exists(Path.Combine(Tools, "node_modules", "ajv-formats", "package.json")))
+            if (packages.Any(package => !File.Exists(Path.Combine(Tools, "node_modules", package, "package.json"))))
             {
                 // The test installs what it needs rather than skipping.
                 var (exit, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], Tools);
