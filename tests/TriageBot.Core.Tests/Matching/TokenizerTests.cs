@@ -51,4 +51,48 @@ public sealed class TokenizerTests
         Assert.Equal(["remain"], tokens);
         Assert.Equal(["the", "error"], dropped);
     }
+
+    private static readonly Tokenizer German = new(new CuratedData
+    {
+        StopWords = new HashSet<string> { "fehler" },
+        Synonyms = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["certificate"] = ["zertifikat", "zertifikats"],
+            ["connect"] = ["verbindung"],
+            ["problem"] = ["probleme"],
+            ["server"] = [],
+        },
+    });
+
+    [Fact]
+    public void Tokens_Compound_OfCuratedWords_IsReadAsItsParts()
+    {
+        Assert.Equal(German.Tokens("zertifikats problem"), German.Tokens("Zertifikatsproblem"));
+        Assert.Equal(["server", "certificat"], German.Tokens("Serverzertifikat"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundWithLinkingS_AndAStopWordPart_KeepsTheStopWordForTheProblemCheck()
+    {
+        var tokens = new List<string>();
+        var dropped = new List<string>();
+
+        German.AppendTokens("Verbindungsfehler", tokens, dropped);
+
+        Assert.Equal(["connect"], tokens);
+        Assert.Equal(["fehler"], dropped);
+    }
+
+    [Fact]
+    public void Tokens_CompoundOfThreeParts_IsSplitTwice()
+    {
+        Assert.Equal(["server", "connect", "problem"], German.Tokens("Serververbindungsprobleme"));
+    }
+
+    [Fact]
+    public void Tokens_LongWordThatIsNoCompoundOfCuratedWords_StaysOneWord()
+    {
+        Assert.Equal(["serverraum"], German.Tokens("Serverraum"));
+        Assert.Equal(["certificat", "serverraum"], German.Tokens("Zertifikat Serverraum"));
+    }
 }
