@@ -55,6 +55,9 @@ public sealed class ErrorMatcher
     /// </summary>
     private const double ConceptStrength = 0.33;
 
+    /// <summary>The shortest vocabulary word a misspelt paste word may be read as when it names a concept.</summary>
+    private const int MinMisspeltConceptWord = 6;
+
     private readonly Catalog _catalog;
     private readonly MatcherOptions _options;
     private readonly Tokenizer _tokenizer;
@@ -435,10 +438,11 @@ public sealed class ErrorMatcher
     private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords,
         Dictionary<string, (int Id, double Quality, string[]? Problem)> lookups, Scores scores)
     {
+        // A misspelt word read as a short one ("place" as "plan") is too weak to name a concept.
         var more = new HashSet<string>(seenStopWords, StringComparer.Ordinal);
         foreach (var (_, found) in lookups)
         {
-            if (found is { Id: >= 0, Quality: < 1 })
+            if (found is { Id: >= 0, Quality: < 1 } && _words[found.Id].Length >= MinMisspeltConceptWord)
             {
                 more.Add(_words[found.Id]);
             }
