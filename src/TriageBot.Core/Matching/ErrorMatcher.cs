@@ -447,7 +447,7 @@ public sealed class ErrorMatcher
                 more.Add(_words[found.Id]);
             }
         }
-        Span<bool> present = stackalloc bool[_conceptCount];
+        Span<bool> present = _conceptCount <= 512 ? stackalloc bool[_conceptCount] : new bool[_conceptCount];
         _concepts.MarkPresent(seen, more, present);
         var count = _catalog.Symptoms.Count;
         Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];

@@ -40,13 +40,19 @@ public sealed class TokenizerTests
         Assert.Equal(["登录", "录位", "位址"], Tokenizer.Tokens("同事登入位址"));
     }
 
-    [Fact]
-    public void AppendTokens_DroppedStopWords_AreReported()
+    /// <summary>The tokens <paramref name="tokenizer"/> keeps of <paramref name="text"/>, and the stop words it drops.</summary>
+    private static (List<string> Tokens, List<string> Dropped) KeptAndDropped(Tokenizer tokenizer, string text)
     {
         var tokens = new List<string>();
         var dropped = new List<string>();
+        tokenizer.AppendTokens(text, tokens, dropped);
+        return (tokens, dropped);
+    }
 
-        Tokenizer.AppendTokens("the error remains", tokens, dropped);
+    [Fact]
+    public void AppendTokens_DroppedStopWords_AreReported()
+    {
+        var (tokens, dropped) = KeptAndDropped(Tokenizer, "the error remains");
 
         Assert.Equal(["remain"], tokens);
         Assert.Equal(["the", "error"], dropped);
@@ -74,10 +80,7 @@ public sealed class TokenizerTests
     [Fact]
     public void Tokens_CompoundWithLinkingS_AndAStopWordPart_KeepsTheStopWordForTheProblemCheck()
     {
-        var tokens = new List<string>();
-        var dropped = new List<string>();
-
-        German.AppendTokens("Verbindungsfehler", tokens, dropped);
+        var (tokens, dropped) = KeptAndDropped(German, "Verbindungsfehler");
 
         Assert.Equal(["connect"], tokens);
         Assert.Equal(["fehler"], dropped);
