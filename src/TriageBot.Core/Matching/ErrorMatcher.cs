@@ -672,7 +672,9 @@ public sealed class ErrorMatcher
                 scores.Text[symptom] = segmentText;
                 // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
                 scores.LongCoverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
-                scores.Coverage[symptom] = coverage;
+                // A request passes on a whole documented phrase; in Chinese a phrase of a few character pairs
+                // ("找不到服务器") is too short to tell a quoted error from words of the request itself.
+                scores.Coverage[symptom] = phrase.IsCjk && phrase.Tokens.Length < 6 ? 0 : coverage;
             }
         }
         touched.Clear();
