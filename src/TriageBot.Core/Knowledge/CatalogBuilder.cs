@@ -114,9 +114,12 @@ public static partial class CatalogBuilder
             throw new CatalogException($"the knowledge catalog is empty: {detail}", problems);
         }
 
-        foreach (var id in curated.Aliases.Keys.Where(id => symptoms.All(s => !s.Id.Equals(id, StringComparison.OrdinalIgnoreCase))))
+        foreach (var (what, keys) in new[] { ("aliases", curated.Aliases.Keys), ("evidence", curated.Evidence.Keys) })
         {
-            problems.Add(new KnowledgeProblem("curated", $"aliases name an unknown symptom id '{id}' (known: {string.Join(", ", symptoms.Select(s => s.Id))})"));
+            foreach (var id in keys.Where(id => symptoms.All(s => !s.Id.Equals(id, StringComparison.OrdinalIgnoreCase))))
+            {
+                problems.Add(new KnowledgeProblem("curated", $"{what} name an unknown symptom id '{id}' (known: {string.Join(", ", symptoms.Select(s => s.Id))})"));
+            }
         }
 
         var catalog = new Catalog(symptoms, categories, loaded, problems, curated) { Procedures = procedures };

@@ -48,6 +48,16 @@ public sealed class ErrorMatcher
     private const int WindowLines = 3;
     private const double AliasOnlyWeight = 0.6;
 
+    /// <summary>
+    /// What each concept a paste shares with one of a symptom's curated concept sets is worth: a set of
+    /// k concepts met in full scores 1 - (1 - strength)^k (two 0.55, three 0.70, four 0.80), and that
+    /// joins the phrase score as independent evidence (1 - (1 - phrase)(1 - concepts)).
+    /// </summary>
+    private const double ConceptStrength = 0.33;
+
+    /// <summary>The shortest vocabulary word a misspelt paste word may be read as when it names a concept.</summary>
+    private const int MinMisspeltConceptWord = 6;
+
     private readonly Catalog _catalog;
     private readonly MatcherOptions _options;
     private readonly Tokenizer _tokenizer;
@@ -62,6 +72,10 @@ public sealed class ErrorMatcher
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
+    private readonly WordGroups _questions;
+    private readonly WordGroups _concepts;
+    private readonly int _conceptCount;
+    private readonly (int Symptom, int[] Concepts)[] _evidence;
     private readonly Dictionary<string, List<string>> _problemDeletions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]> _problemForms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(string Form, int Id)>> _variantDeletions = new(StringComparer.Ordinal);
@@ -157,13 +171,22 @@ public sealed class ErrorMatcher
         _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
         _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
         // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
-        _problemWords = new WordGroups(catalog.Curated.ProblemWords.Select(w =>
-        {
-            var t = new List<string>();
-            _tokenizer.AppendTokens(w, t, t);
-            return t.ToArray();
-        }));
+        _problemWords = new WordGroups(catalog.Curated.ProblemWords.Select(TokensWithStopWords));
         _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()));
+        // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
+        _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
+
+        // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
+        var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
+        _conceptCount = conceptIds.Count;
+        _concepts = new WordGroups(catalog.Curated.Concepts.SelectMany(kv => kv.Value.Select(w => TokensWithStopWords(w))),
+            catalog.Curated.Concepts.SelectMany(kv => kv.Value.Select(_ => conceptIds[kv.Key])));
+        var symptomIds = catalog.Symptoms.Select((symptom, i) => (symptom.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.OrdinalIgnoreCase);
+        _evidence = catalog.Curated.Evidence
+            .Where(kv => symptomIds.ContainsKey(kv.Key))
+            .SelectMany(kv => kv.Value.Select(set => (Symptom: symptomIds[kv.Key], Concepts: set.Where(conceptIds.ContainsKey).Select(c => conceptIds[c]).Distinct().ToArray())))
+            .Where(e => e.Concepts.Length > 0)
+            .ToArray();
 
         // A misspelt one-word variant of a synonym ("coudnt" for "couldnt") still means its canonical word.
         foreach (var (canonical, variants) in catalog.Curated.Synonyms)
@@ -205,6 +228,14 @@ public sealed class ErrorMatcher
                 AddProblemForm(variant.ToLowerInvariant(), canonical);
             }
         }
+    }
+
+    /// <summary>The tokens of a curated word or phrase, its stop words kept ("error", "get in").</summary>
+    private string[] TokensWithStopWords(string text)
+    {
+        var tokens = new List<string>();
+        _tokenizer.AppendTokens(text, tokens, tokens);
+        return tokens.ToArray();
     }
 
     /// <summary>Words long enough to be recognised misspelt (one edit, two from seven letters).</summary>
@@ -343,12 +374,21 @@ public sealed class ErrorMatcher
                 }
             }
 
+            // Evidence in the user's own words: the concepts the paste names, where they make up one of
+            // a symptom's curated concept sets. Only for a paste that names the product and says that
+            // something goes wrong: a question about the product ("how do I enable SIP?") is no report.
+            if (_evidence.Length > 0 && namesProduct && problem)
+            {
+                AddConceptEvidence(seen, seenStopWords, lookups, scores);
+            }
+
             // Another product named and this one not: probably about that product, unless the paste
             // quotes a whole documented message. A request that is no error report (a profile picture,
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
-            var request = _offTopicIntents.AnyIn(seen);
+            // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
+            var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords));
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -391,21 +431,109 @@ public sealed class ErrorMatcher
         }
     }
 
+    /// <summary>
+    /// Raises the scores of the symptoms whose curated concept sets the paste meets in full. Its words
+    /// count, its stop words ("get in") and the vocabulary words its misspelt words were read as.
+    /// </summary>
+    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords,
+        Dictionary<string, (int Id, double Quality, string[]? Problem)> lookups, Scores scores)
+    {
+        // A misspelt word read as a short one ("place" as "plan") is too weak to name a concept.
+        var more = new HashSet<string>(seenStopWords, StringComparer.Ordinal);
+        foreach (var (_, found) in lookups)
+        {
+            if (found is { Id: >= 0, Quality: < 1 } && _words[found.Id].Length >= MinMisspeltConceptWord)
+            {
+                more.Add(_words[found.Id]);
+            }
+        }
+        Span<bool> present = _conceptCount <= 512 ? stackalloc bool[_conceptCount] : new bool[_conceptCount];
+        _concepts.MarkPresent(seen, more, present);
+        var count = _catalog.Symptoms.Count;
+        Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];
+        foreach (var (symptom, concepts) in _evidence)
+        {
+            var all = true;
+            foreach (var c in concepts)
+            {
+                all &= present[c];
+            }
+            if (all)
+            {
+                strength[symptom] = Math.Max(strength[symptom], 1 - Math.Pow(1 - ConceptStrength, concepts.Length));
+            }
+        }
+        for (var s = 0; s < strength.Length; s++)
+        {
+            if (strength[s] <= 0)
+            {
+                continue;
+            }
+            if (scores.Phrase[s] < 0 && !scores.Touched.Contains(s))
+            {
+                scores.Touched.Add(s);
+            }
+            scores.Best[s] = 1 - (1 - scores.Best[s]) * (1 - strength[s]);
+        }
+    }
+
     /// <summary>Curated groups of words ("teams meeting", "not found"), looked up by their first word.</summary>
     private sealed class WordGroups
     {
-        private readonly Dictionary<string, List<string[]>> _byFirstWord = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<(string[] Words, int Tag)>> _byFirstWord = new(StringComparer.Ordinal);
 
-        public WordGroups(IEnumerable<string[]> groups)
+        /// <param name="groups">The groups, each a sequence of tokens.</param>
+        /// <param name="tags">What each group stands for (a concept), in the same order; none: every group is tagged 0.</param>
+        public WordGroups(IEnumerable<string[]> groups, IEnumerable<int>? tags = null)
         {
-            foreach (var group in groups.Where(g => g.Length > 0))
+            using var tag = (tags ?? Enumerable.Repeat(0, int.MaxValue)).GetEnumerator();
+            foreach (var group in groups)
             {
+                tag.MoveNext();
+                if (group.Length == 0)
+                {
+                    continue;
+                }
                 if (!_byFirstWord.TryGetValue(group[0], out var list))
                 {
                     _byFirstWord[group[0]] = list = [];
                 }
-                list.Add(group);
+                list.Add((group, tag.Current));
             }
+        }
+
+        /// <summary>Sets <paramref name="present"/>[tag] for every group whose words are all among <paramref name="words"/> and <paramref name="more"/>.</summary>
+        public void MarkPresent(HashSet<string> words, HashSet<string> more, Span<bool> present)
+        {
+            foreach (var firstWords in new[] { words, more })
+            {
+                foreach (var first in firstWords)
+                {
+                    if (!_byFirstWord.TryGetValue(first, out var groups))
+                    {
+                        continue;
+                    }
+                    foreach (var (group, tag) in groups)
+                    {
+                        if (!present[tag] && Contains(group, words, more))
+                        {
+                            present[tag] = true;
+                        }
+                    }
+                }
+            }
+        }
+
+        private static bool Contains(string[] group, HashSet<string> words, HashSet<string>? more)
+        {
+            for (var i = 1; i < group.Length; i++)
+            {
+                if (!words.Contains(group[i]) && !(more?.Contains(group[i]) ?? false))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /// <summary>Whether all words of some group are among <paramref name="words"/> and <paramref name="more"/>.</summary>
@@ -420,14 +548,9 @@ public sealed class ErrorMatcher
                 {
                     continue;
                 }
-                foreach (var group in groups)
+                foreach (var (group, _) in groups)
                 {
-                    var all = true;
-                    for (var i = 1; i < group.Length && all; i++)
-                    {
-                        all = words.Contains(group[i]) || (more?.Contains(group[i]) ?? false);
-                    }
-                    if (all)
+                    if (Contains(group, words, more))
                     {
                         return true;
                     }
@@ -549,7 +672,9 @@ public sealed class ErrorMatcher
                 scores.Text[symptom] = segmentText;
                 // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
                 scores.LongCoverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
-                scores.Coverage[symptom] = coverage;
+                // A request passes on a whole documented phrase; in Chinese a phrase of a few character pairs
+                // ("找不到服务器") is too short to tell a quoted error from words of the request itself.
+                scores.Coverage[symptom] = phrase.IsCjk && phrase.Tokens.Length < 6 ? 0 : coverage;
             }
         }
         touched.Clear();

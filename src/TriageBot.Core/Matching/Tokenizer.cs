@@ -9,7 +9,8 @@ namespace TriageBot.Core.Matching;
 /// punctuation, curated synonyms folded to one form ("log in", "login" -> "sign in"), a light
 /// suffix stemmer for Latin-script words, stop words dropped. Chinese (and other CJK) text has no
 /// spaces, so it becomes overlapping character pairs, which match across word boundaries; Chinese stop
-/// words and product names are cut out first.
+/// words and product names are cut out first. A long word that is none of the curated words but two
+/// of them joined (German compounds: "Zertifikatsproblem", "Serverfehler") is read as those two.
 /// </summary>
 public sealed class Tokenizer
 {
@@ -17,6 +18,13 @@ public sealed class Tokenizer
     private readonly Dictionary<string, List<(string[] Variant, string[] Canonical)>> _phraseSynonyms = new(StringComparer.Ordinal);
     private readonly Dictionary<char, (string Variant, string Canonical)[]> _cjkSynonyms;
     private readonly Dictionary<char, string[]> _cjkBreaks;
+
+    /// <summary>Single curated words (synonym variants and canonical forms, stop words) -> the words they stand for.</summary>
+    private readonly Dictionary<string, string[]> _compoundParts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _compoundPartsBySpan;
+
+    /// <summary>The shortest part of a compound that is looked up, and so the shortest compound is twice that.</summary>
+    private const int MinCompoundPart = 4;
 
     public Tokenizer(CuratedData curated)
     {
@@ -44,6 +52,19 @@ public sealed class Tokenizer
                 list.Add((words, canonicalWords));
             }
         }
+        foreach (var (canonical, variants) in curated.Synonyms)
+        {
+            var canonicalWords = RawWords(canonical).ToArray();
+            foreach (var single in variants.Append(canonical).Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
+            {
+                AddCompoundPart(single[0], canonicalWords);
+            }
+        }
+        foreach (var stop in _stopWords.Where(w => !ContainsCjk(w)))
+        {
+            AddCompoundPart(stop, [stop]);
+        }
+        _compoundPartsBySpan = _compoundParts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var list in _phraseSynonyms.Values)
         {
             list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));
@@ -76,6 +97,14 @@ public sealed class Tokenizer
         _cjkBreaks = breaks.Distinct(StringComparer.Ordinal)
             .GroupBy(b => b[0])
             .ToDictionary(g => g.Key, g => g.OrderByDescending(b => b.Length).ToArray());
+    }
+
+    private void AddCompoundPart(string word, string[] meaning)
+    {
+        if (word.Length >= MinCompoundPart)
+        {
+            _compoundParts.TryAdd(word, meaning);
+        }
     }
 
     /// <summary>The tokens of <paramref name="text"/> in order (duplicates kept).</summary>
@@ -238,9 +267,45 @@ public sealed class Tokenizer
                     continue;
                 }
             }
+            if (words[i].Length >= 2 * MinCompoundPart && !_compoundParts.ContainsKey(words[i]) && !_stopWords.Contains(words[i]) &&
+                SplitCompound(words[i], 3) is { } parts)
+            {
+                foreach (var part in parts)
+                {
+                    Emit(part, into, dropped);
+                }
+                continue;
+            }
             Emit(words[i], into, dropped);
         }
         words.Clear();
+    }
+
+    /// <summary>
+    /// The curated words a compound is made of (at most <paramref name="depth"/> of them; a linking "s"
+    /// after a part is allowed: "Zertifikats|problem", "Verbindungs|fehler"), longest first part first; null when it is none.
+    /// </summary>
+    private List<string>? SplitCompound(ReadOnlySpan<char> word, int depth)
+    {
+        for (var cut = word.Length - MinCompoundPart; cut >= MinCompoundPart; cut--)
+        {
+            var left = word[..cut];
+            if (!_compoundPartsBySpan.TryGetValue(left, out var meaning) &&
+                !(left[^1] == 's' && left.Length > MinCompoundPart && _compoundPartsBySpan.TryGetValue(left[..^1], out meaning)))
+            {
+                continue;
+            }
+            var right = word[cut..];
+            if (_compoundPartsBySpan.TryGetValue(right, out var rest))
+            {
+                return [.. meaning, .. rest];
+            }
+            if (depth > 2 && SplitCompound(right, depth - 1) is { } more)
+            {
+                return [.. meaning, .. more];
+            }
+        }
+        return null;
     }
 
     private void Emit(string word, List<string> into, ICollection<string>? dropped)

@@ -155,6 +155,38 @@ public sealed class KnowledgeDropInTests : IDisposable
     }
 
     [Fact]
+    public void Build_EvidenceNamingUnknownConceptsOrSymptoms_IsReported()
+    {
+        File.WriteAllText(Path.Combine(_folder, "curated", "zz-evidence.yaml"),
+            "evidence:\n  forgotten-password:\n    - [no-such-concept, password]\n  no-such-symptom:\n    - [password]\n");
+
+        var catalog = CatalogBuilder.Build(_folder);
+
+        Assert.Contains(catalog.Problems, p => p.File.EndsWith("zz-evidence.yaml", StringComparison.Ordinal) && p.Reason.Contains("'no-such-concept'"));
+        Assert.Contains(catalog.Problems, p => p.Reason.Contains("evidence") && p.Reason.Contains("'no-such-symptom'"));
+    }
+
+    [Fact]
+    public void Match_CuratedConceptSet_FindsItsSymptomInWordsNoPhrasingHas()
+    {
+        const string paste = "Skype for Business: the frobnicator wibbles, cannot sign in";
+        var before = new ErrorMatcher(CatalogBuilder.Build(_folder)).Match(paste);
+        File.WriteAllText(Path.Combine(_folder, "curated", "zz-concepts.yaml"),
+            "concepts:\n  frob:\n    en: [frobnicator]\n  wibble:\n    en: [wibbles, wobbles]\n" +
+            "evidence:\n  forgotten-password:\n    - [frob, wibble]\n");
+
+        var matcher = new ErrorMatcher(CatalogBuilder.Build(_folder));
+        var after = matcher.Match(paste);
+
+        Assert.NotEqual("forgotten-password", before.Top?.SymptomId);
+        Assert.NotEqual(MatchDecision.None, after.Decision);
+        Assert.Equal("forgotten-password", after.Top!.SymptomId);
+        // One concept alone is no set, and a paste that does not name the product gets no concept evidence.
+        Assert.NotEqual("forgotten-password", matcher.Match("Skype for Business: the frobnicator broke, cannot sign in").Top?.SymptomId);
+        Assert.NotEqual("forgotten-password", matcher.Match("the frobnicator wibbles, cannot sign in").Top?.SymptomId);
+    }
+
+    [Fact]
     public void Build_NoUsableDocument_IsAStartUpError()
     {
         foreach (var file in Directory.EnumerateFiles(Path.Combine(_folder, "articles")))

@@ -35,6 +35,26 @@ public sealed class ErrorMatcherTests
     }
 
     [Fact]
+    public void Match_HowToQuestionWithNoProblemWord_IsNone_ButAQuestionAboutAnError_Matches()
+    {
+        Assert.Equal(MatchDecision.None, Matcher.Match("how do I enable SIP for a user in Skype for Business?").Decision);
+        Assert.Equal(MatchDecision.None, Matcher.Match("which version of Lync should I install on a Mac?").Decision);
+
+        var error = Matcher.Match("how do I fix 'User is not SIP enabled' in Skype for Business?");
+        Assert.NotEqual(MatchDecision.None, error.Decision);
+        Assert.Equal("user-is-not-sip-enabled", error.Top!.SymptomId);
+    }
+
+    [Fact]
+    public void Match_OwnWordsWithThreeConcepts_OutweighsAPhraseOfACloseSymptom()
+    {
+        // "nicht erreichbar" is the wording of "cannot be reached"; "vorübergehend" makes it the temporary outage.
+        var result = Matcher.Match("Skype for Business: Server ist vorübergehend nicht erreichbar");
+
+        Assert.Equal("server-is-temporarily-unavailable", result.Top!.SymptomId);
+    }
+
+    [Fact]
     public void Match_KbWording_ReportsTheKbMessage()
     {
         var result = Matcher.Match("Sign-in address was not found.");

@@ -40,15 +40,62 @@ public sealed class TokenizerTests
         Assert.Equal(["登录", "录位", "位址"], Tokenizer.Tokens("同事登入位址"));
     }
 
-    [Fact]
-    public void AppendTokens_DroppedStopWords_AreReported()
+    /// <summary>The tokens <paramref name="tokenizer"/> keeps of <paramref name="text"/>, and the stop words it drops.</summary>
+    private static (List<string> Tokens, List<string> Dropped) KeptAndDropped(Tokenizer tokenizer, string text)
     {
         var tokens = new List<string>();
         var dropped = new List<string>();
+        tokenizer.AppendTokens(text, tokens, dropped);
+        return (tokens, dropped);
+    }
 
-        Tokenizer.AppendTokens("the error remains", tokens, dropped);
+    [Fact]
+    public void AppendTokens_DroppedStopWords_AreReported()
+    {
+        var (tokens, dropped) = KeptAndDropped(Tokenizer, "the error remains");
 
         Assert.Equal(["remain"], tokens);
         Assert.Equal(["the", "error"], dropped);
+    }
+
+    private static readonly Tokenizer German = new(new CuratedData
+    {
+        StopWords = new HashSet<string> { "fehler" },
+        Synonyms = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["certificate"] = ["zertifikat", "zertifikats"],
+            ["connect"] = ["verbindung"],
+            ["problem"] = ["probleme"],
+            ["server"] = [],
+        },
+    });
+
+    [Fact]
+    public void Tokens_Compound_OfCuratedWords_IsReadAsItsParts()
+    {
+        Assert.Equal(German.Tokens("zertifikats problem"), German.Tokens("Zertifikatsproblem"));
+        Assert.Equal(["server", "certificat"], German.Tokens("Serverzertifikat"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundWithLinkingS_AndAStopWordPart_KeepsTheStopWordForTheProblemCheck()
+    {
+        var (tokens, dropped) = KeptAndDropped(German, "Verbindungsfehler");
+
+        Assert.Equal(["connect"], tokens);
+        Assert.Equal(["fehler"], dropped);
+    }
+
+    [Fact]
+    public void Tokens_CompoundOfThreeParts_IsSplitTwice()
+    {
+        Assert.Equal(["server", "connect", "problem"], German.Tokens("Serververbindungsprobleme"));
+    }
+
+    [Fact]
+    public void Tokens_LongWordThatIsNoCompoundOfCuratedWords_StaysOneWord()
+    {
+        Assert.Equal(["serverraum"], German.Tokens("Serverraum"));
+        Assert.Equal(["certificat", "serverraum"], German.Tokens("Zertifikat Serverraum"));
     }
 }

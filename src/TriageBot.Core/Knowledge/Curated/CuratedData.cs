@@ -50,6 +50,26 @@ public sealed class CuratedData
     /// </summary>
     public IReadOnlyList<string> OffTopicIntents { get; init; } = [];
 
+    /// <summary>
+    /// How questions start ("how do I", "which version", "wie kann ich", "如何"): a question with no word that
+    /// says something goes wrong is no error report ("how do I enable SIP for a user?"), unless it quotes a
+    /// documented error in full.
+    /// </summary>
+    public IReadOnlyList<string> Questions { get; init; } = [];
+
+    /// <summary>
+    /// concept name -> its interchangeable words and phrasings (all languages together): one idea that
+    /// people word in many ways ("licence", "subscription", "service plan", "Lizenz", "授权").
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Concepts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// symptom id -> sets of concept names: a paste that has every concept of a set is evidence for the
+    /// symptom in the user's own words, the more so the more concepts the set has.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<IReadOnlyList<string>>> Evidence { get; init; } =
+        new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>();
+
     public IReadOnlyList<ConditionRule> Conditions { get; init; } = [];
 
     /// <summary>Who performs a resolution ("user", "both"), by patterns on its English text; otherwise an administrator.</summary>
@@ -75,7 +95,11 @@ public sealed class CuratedData
         var productNames = new List<string>();
         var problemWords = new List<string>();
         var offTopicIntents = new List<string>();
+        var questions = new List<string>();
         var conditions = new List<ConditionRule>();
+        var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
+        var evidenceFiles = new List<(string File, string Symptom, string Concept)>();
         var performers = new List<(string, Regex)>();
 
         foreach (var path in Directory.EnumerateFiles(folder, "*.y*ml").Order(StringComparer.Ordinal))
@@ -125,6 +149,18 @@ public sealed class CuratedData
             productNames.AddRange(data.ProductNames ?? []);
             problemWords.AddRange(data.ProblemWords ?? []);
             offTopicIntents.AddRange(data.OffTopicIntents ?? []);
+            questions.AddRange(data.Questions ?? []);
+            foreach (var (name, byLanguage) in data.Concepts ?? [])
+            {
+                var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
+                concepts[name] = [.. concepts.GetValueOrDefault(name) ?? [], .. words];
+            }
+            foreach (var (id, sets) in data.Evidence ?? [])
+            {
+                var valid = (sets ?? []).Where(set => set is { Count: > 0 }).Select(set => (IReadOnlyList<string>)set!).ToList();
+                evidenceFiles.AddRange(valid.SelectMany(set => set).Select(concept => (file, id, concept)));
+                evidence[id] = [.. evidence.GetValueOrDefault(id) ?? [], .. valid];
+            }
             foreach (var (performer, patterns) in data.Performers ?? [])
             {
                 foreach (var pattern in patterns ?? [])
@@ -155,6 +191,12 @@ public sealed class CuratedData
             }
         }
 
+        // Evidence may name concepts of any file: it is checked once every file is read.
+        foreach (var (file, symptom, concept) in evidenceFiles.Where(e => !concepts.ContainsKey(e.Concept)).Distinct())
+        {
+            problems.Add(new KnowledgeProblem(file, $"evidence for '{symptom}' names the unknown concept '{concept}'"));
+        }
+
         return new CuratedData
         {
             Aliases = aliases,
@@ -166,6 +208,9 @@ public sealed class CuratedData
             ProductNames = productNames,
             ProblemWords = problemWords,
             OffTopicIntents = offTopicIntents,
+            Questions = questions,
+            Concepts = concepts,
+            Evidence = evidence,
             Conditions = conditions,
             Performers = performers,
         };
@@ -194,6 +239,12 @@ public sealed class CuratedData
         public List<string>? ProblemWords { get; set; }
 
         public List<string>? OffTopicIntents { get; set; }
+
+        public List<string>? Questions { get; set; }
+
+        public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
+
+        public Dictionary<string, List<List<string>?>?>? Evidence { get; set; }
 
         public Dictionary<string, ConditionYaml?>? Conditions { get; set; }
 
