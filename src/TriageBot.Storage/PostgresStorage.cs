@@ -131,7 +131,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
         var rows = changes.Select(change =>
         {
             var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(change.Value);
-            return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, Guid.NewGuid().ToString("N"));
+            return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
         }).ToList();
 
         await RunAsync(async connection =>

@@ -115,7 +115,7 @@ public sealed class SqliteStorage : IExpiringStorage
                 using var transaction = documents.Count > 1 ? writer.Connection.BeginTransaction(deferred: false) : null;
                 foreach (var (key, (json, eTag, expiresAt)) in documents)
                 {
-                    var newETag = Guid.NewGuid().ToString("N");
+                    var newETag = StorageExtensions.NewETag();
                     var at = expiresAt is { } expiry ? expiry.ToUnixTimeMilliseconds() : (object)DBNull.Value;
                     if (StorageExtensions.IsUnconditional(eTag))
                     {

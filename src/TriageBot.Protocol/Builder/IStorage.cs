@@ -67,7 +67,7 @@ public static class StorageExtensions
     public const string ExpiresAtProperty = "expiresAt";
 
     /// <summary>
-    /// An ETag no stored item ever has (storages issue GUIDs): a value written with it is created when its key is
+    /// An ETag no stored item ever has (storages issue hex digits): a value written with it is created when its key is
     /// absent, and refused with <see cref="StorageConcurrencyException"/> when someone created it meanwhile.
     /// </summary>
     public const string IfAbsentETag = "if-absent";
@@ -155,6 +155,18 @@ public static class StorageExtensions
         }
 
         return (buffer.WrittenSpan.ToArray(), eTag, expiresAt);
+    }
+
+    /// <summary>
+    /// A new ETag: 128 random bits as 32 lower-case hex digits (the form of a GUID's "N" format), from
+    /// <see cref="Random.Shared"/>, which each thread seeds from the operating system. An ETag has to be unique, not
+    /// unpredictable, and <see cref="Guid.NewGuid"/> asks the kernel for random bytes on every call.
+    /// </summary>
+    public static string NewETag()
+    {
+        Span<byte> bits = stackalloc byte[16];
+        Random.Shared.NextBytes(bits);
+        return Convert.ToHexStringLower(bits);
     }
 
     /// <summary>True when <paramref name="eTag"/> means "write unconditionally".</summary>
