@@ -62,6 +62,36 @@ public static class DialogStateConverter
         _ => JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJson.Options), ProtocolJson.Options),
     };
 
+    /// <summary>
+    /// A dialog stack read back from storage (what <see cref="Normalize"/> makes of it: dictionaries and lists) as a
+    /// <see cref="DialogState"/>: taken over as it is when it has the shape this layer writes (the instances' states
+    /// are normalised already), through JSON like <see cref="ConvertTo{T}"/> otherwise.
+    /// </summary>
+    internal static DialogState? ToDialogState(object? stored)
+    {
+        if (stored is not Dictionary<string, object?> { Count: 1 } root
+            || !root.TryGetValue("dialogStack", out var stack) || stack is not List<object?> entries)
+        {
+            return ConvertTo<DialogState>(stored);
+        }
+
+        var state = new DialogState();
+        foreach (var entry in entries)
+        {
+            if (entry is not Dictionary<string, object?> { Count: 2 } instance
+                || !instance.TryGetValue("id", out var id) || id is not string dialogId
+                || !instance.TryGetValue("state", out var values) || values is not Dictionary<string, object?> instanceState
+                || instanceState.Comparer != StringComparer.Ordinal)
+            {
+                return ConvertTo<DialogState>(stored);
+            }
+
+            state.DialogStack.Add(new DialogInstance { Id = dialogId, State = instanceState });
+        }
+
+        return state;
+    }
+
     private static object? FromElement(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString(),
