@@ -129,8 +129,8 @@ public static class StorageExtensions
 
         var eTag = source[ETagProperty]?.GetValue<string>();
         DateTimeOffset? expiresAt = source[ExpiresAtProperty] is JsonValue expiry && expiry.TryGetValue<DateTimeOffset>(out var at) ? at : null;
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ProtocolJson.Options.Encoder, Indented = ProtocolJson.Options.WriteIndented }))
+        using var buffer = new RentedBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, ProtocolJson.WriterOptions))
         {
             writer.WriteStartObject();
             foreach (var (name, item) in source)
@@ -154,7 +154,7 @@ public static class StorageExtensions
             writer.WriteEndObject();
         }
 
-        return (buffer.WrittenSpan.ToArray(), eTag, expiresAt);
+        return (buffer.WrittenMemory.ToArray(), eTag, expiresAt);
     }
 
     /// <summary>
