@@ -141,5 +141,6 @@ public class MemoryStorage : IExpiringStorage
 
     private static string FormatETag(long eTag) => eTag.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Entry(byte[] Packed, long ETag, DateTimeOffset? ExpiresAt);
+    /// <summary>A stored item, kept in the dictionary's own entries (no object of its own per item).</summary>
+    private readonly record struct Entry(byte[] Packed, long ETag, DateTimeOffset? ExpiresAt);
 }
