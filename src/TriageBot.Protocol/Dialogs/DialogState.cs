@@ -201,11 +201,9 @@ internal static class NormalizedJson
             case bool flag:
                 writer.WriteBooleanValue(flag);
                 break;
-            case long integer:
-                writer.WriteNumberValue(integer);
-                break;
-            case int integer:
-                writer.WriteNumberValue(integer);
+            case long or int:
+                // An int a dialog stored this turn, an Int64 read back: the same digits either way.
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
             case Dictionary<string, object?> dictionary:
                 WriteObject(writer, dictionary, options);
