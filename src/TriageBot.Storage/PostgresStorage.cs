@@ -25,6 +25,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
     private readonly string _table;
     private readonly string _where;
     private readonly string _readSql;
+    private readonly string _readOneSql;
     private readonly string _writeSql;
     private readonly string _conditionalWriteSql;
     private readonly string _deleteSql;
@@ -82,6 +83,8 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
 
         var table = Quote(_table);
         _readSql = $"SELECT key, etag, json FROM {table} WHERE key = ANY($1)";
+        // A turn reads one key (its conversation's state): no array to build, send and take apart for it.
+        _readOneSql = $"SELECT key, etag, json FROM {table} WHERE key = $1";
         const string insert = "(key, etag, json, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (key) DO UPDATE "
             + "SET etag = excluded.etag, json = excluded.json, updated_at = excluded.updated_at, expires_at = excluded.expires_at";
         _writeSql = $"INSERT INTO {table} AS item {insert}";
@@ -104,8 +107,10 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
 
         return RunAsync<IDictionary<string, object>>(async connection =>
         {
-            await using var command = new NpgsqlCommand(_readSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = keys });
+            await using var command = new NpgsqlCommand(keys.Length == 1 ? _readOneSql : _readSql, connection);
+            command.Parameters.Add(keys.Length == 1
+                ? new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = keys[0] }
+                : new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, TypedValue = keys });
             var result = new Dictionary<string, object>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -131,7 +136,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
         var rows = changes.Select(change =>
         {
             var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(change.Value);
-            return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, Guid.NewGuid().ToString("N"));
+            return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
         }).ToList();
 
         await RunAsync(async connection =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -59,6 +60,18 @@ public sealed class SqliteStorage : IExpiringStorage
             return result;
         }
 
+        if (keys.Length == 1)
+        {
+            // The read of every turn (its conversation's state): on a pooled connection with the statement prepared.
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ReadOne(keys[0]) is var (eTag, json))
+            {
+                result[keys[0]] = StorageExtensions.FromStorageDocument(json, eTag);
+            }
+
+            return result;
+        }
+
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         var names = keys.Select((key, i) =>
@@ -115,7 +128,7 @@ public sealed class SqliteStorage : IExpiringStorage
                 using var transaction = documents.Count > 1 ? writer.Connection.BeginTransaction(deferred: false) : null;
                 foreach (var (key, (json, eTag, expiresAt)) in documents)
                 {
-                    var newETag = Guid.NewGuid().ToString("N");
+                    var newETag = StorageExtensions.NewETag();
                     var at = expiresAt is { } expiry ? expiry.ToUnixTimeMilliseconds() : (object)DBNull.Value;
                     if (StorageExtensions.IsUnconditional(eTag))
                     {
@@ -151,6 +164,77 @@ public sealed class SqliteStorage : IExpiringStorage
 
     private readonly Lock _writeLock = new();
     private Writer? _writer;
+
+    /// <summary>Idle reading connections, each with its read statement prepared (WAL: they read while the writer writes).</summary>
+    private readonly ConcurrentBag<Reader> _readers = [];
+
+    /// <summary>At most this many idle readers are kept; reads run synchronously, so about one per thread is in use.</summary>
+    private static readonly int MaxIdleReaders = Environment.ProcessorCount * 2;
+
+    private (string ETag, string Json)? ReadOne(string key)
+    {
+        // Like the writer, an open reader would go on reading a database file that was deleted or moved away, so the
+        // file is looked for first: when it is gone the idle readers are dropped and opening a new one reports the outage.
+        if (!File.Exists(_path))
+        {
+            while (_readers.TryTake(out var stale))
+            {
+                stale.Dispose();
+            }
+        }
+
+        var reader = _readers.TryTake(out var idle) ? idle : new Reader(Open());
+        (string ETag, string Json)? found;
+        try
+        {
+            found = reader.Read(key);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+
+        if (_readers.Count < MaxIdleReaders)
+        {
+            _readers.Add(reader);
+        }
+        else
+        {
+            reader.Dispose();
+        }
+
+        return found;
+    }
+
+    /// <summary>A reading connection and its prepared statement; used by one read at a time.</summary>
+    private sealed class Reader : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _select;
+
+        public Reader(SqliteConnection connection)
+        {
+            _connection = connection;
+            _select = connection.CreateCommand();
+            _select.CommandText = "SELECT etag, json FROM items WHERE key = @key";
+            _select.Parameters.Add("@key", SqliteType.Text);
+            _select.Prepare();
+        }
+
+        public (string ETag, string Json)? Read(string key)
+        {
+            _select.Parameters[0].Value = key;
+            using var reader = _select.ExecuteReader();
+            return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+        }
+
+        public void Dispose()
+        {
+            _select.Dispose();
+            _connection.Dispose();
+        }
+    }
 
     /// <summary>The writing connection and its prepared statements; used only under the write gate.</summary>
     private sealed class Writer : IDisposable

@@ -54,6 +54,41 @@ public sealed class SqliteStorageTests : StorageContractTests, IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_AfterEarlierReads_DatabaseFolderGone_ThrowsStorageUnavailable_NotTheOldFilesContent()
+    {
+        // Earlier reads leave a reading connection open; it must not go on reading the moved-away file.
+        var storage = Create();
+        await storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = "kept" } });
+        Assert.Equal("kept", (await storage.ReadAsync<Note>(["k"]))["k"].Text);
+        var folder = Path.GetDirectoryName(DatabasePath)!;
+        Directory.Move(folder, folder + "-away");
+        SqliteConnection.ClearAllPools();
+
+        var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.ReadAsync(["k"]));
+        Directory.Move(folder + "-away", folder);
+
+        Assert.Equal(14, Assert.IsType<SqliteException>(failure.InnerException).SqliteErrorCode);
+        Assert.Equal("kept", (await storage.ReadAsync<Note>(["k"]))["k"].Text);
+    }
+
+    [Fact]
+    public async Task ReadAsync_SingleKeyAfterEarlierReads_SeesEveryLaterWrite()
+    {
+        var storage = Create();
+        var seen = new List<string?>();
+        for (var i = 0; i < 3; i++)
+        {
+            await storage.WriteAsync(new Dictionary<string, object> { ["k"] = new Note { Text = $"v{i}" } });
+            seen.Add((await storage.ReadAsync<Note>(["k"]))["k"].Text);
+        }
+
+        await storage.DeleteAsync(["k"]);
+
+        Assert.Equal(["v0", "v1", "v2"], seen);
+        Assert.Empty(await storage.ReadAsync(["k"]));
+    }
+
+    [Fact]
     public async Task WriteAsync_ETagConflict_IsStillAConflictNotAnOutage()
     {
         var storage = Create();

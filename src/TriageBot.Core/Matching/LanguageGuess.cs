@@ -6,6 +6,8 @@ namespace TriageBot.Core.Matching;
 /// </summary>
 public static class LanguageGuess
 {
+    private static readonly char[] WordSeparators = [' ', ',', '.', '!', '?', ':', ';', '\n', '\t', '"', '(', ')'];
+
     // Common characters whose form differs between the scripts (simplified / traditional).
     private const string SimplifiedOnly = "这们个说为错误录网问题设务无访证书间门时发现经过请连尝试还应该对没让从开关单码号务据帐账户显启动帮转认证签";
     private const string TraditionalOnly = "這們個說為錯誤錄網問題設務無訪證書間門時發現經過請連嘗試還應該對沒讓從開關單碼號務據帳賬戶顯啟動幫轉認證簽";
@@ -44,7 +46,7 @@ public static class LanguageGuess
             return "de-de";
         }
         var german = 0;
-        foreach (var word in text.Split([' ', ',', '.', '!', '?', ':', ';', '\n', '\t', '"', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+        foreach (var word in text.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries))
         {
             if (GermanWords.Contains(word) && !word.Equals("server", StringComparison.OrdinalIgnoreCase) && ++german >= 2)
             {

@@ -14,6 +14,12 @@ public sealed record TriagePlan(Question? Next, IReadOnlyList<Cause> Causes, Res
 /// </summary>
 public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
 {
+    /// <summary>Each question's detect phrases in lower case, in their order, lowered once (not on every paste).</summary>
+    private readonly Dictionary<string, (string Value, (string Phrase, string Lower)[] Phrases)[]> _detect = flows.Questions.Values.ToDictionary(
+        q => q.Id,
+        q => q.Detect.Select(d => (d.Key, d.Value.Select(p => (p, p.ToLowerInvariant())).ToArray())).ToArray(),
+        StringComparer.Ordinal);
+
     public FlowSet Flows => flows;
 
     public TriagePlan Plan(Symptom symptom, IReadOnlyDictionary<string, string> answers)
@@ -80,11 +86,11 @@ public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
         {
             // The longest phrase found decides: "don't use adfs" (no) contains "adfs" (yes).
             var longest = 0;
-            foreach (var (value, phrases) in question.Detect)
+            foreach (var (value, phrases) in _detect[question.Id])
             {
-                foreach (var phrase in phrases)
+                foreach (var (phrase, lowerPhrase) in phrases)
                 {
-                    if (phrase.Length > longest && ContainsPhrase(lower, phrase.ToLowerInvariant()))
+                    if (phrase.Length > longest && ContainsPhrase(lower, lowerPhrase))
                     {
                         longest = phrase.Length;
                         found[question.Id] = value;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using TriageBot.Protocol.Schema;
 
 namespace TriageBot.Protocol.Builder;
@@ -109,7 +111,7 @@ public abstract class BotState
         }
 
         var hash = cached.ComputeHash();
-        if (!force && hash == cached.Hash)
+        if (!force && hash.AsSpan().SequenceEqual(cached.Hash))
         {
             return;
         }
@@ -118,7 +120,8 @@ public abstract class BotState
         var activityIds = RememberedIds(cached.ActivityIds, turnContext.Activity.Id);
         var document = new JsonObject
         {
-            ["state"] = JsonNode.Parse(hash),
+            // The state as just serialized for the comparison, written into the document as it is (not parsed again).
+            ["state"] = JsonValue.Create(new RawJson(hash), RawJson.TypeInfo),
             ["lastAccess"] = now,
             [StorageExtensions.ExpiresAtProperty] = ExpireAfter is { } after ? now + after : null,
             [ActivityIdsProperty] = activityIds.Count == 0 ? null : new JsonArray(activityIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
@@ -154,7 +157,7 @@ public abstract class BotState
     {
         ArgumentNullException.ThrowIfNull(turnContext);
         var previous = turnContext.TurnState.Get<CachedBotState>(_contextServiceKey);
-        var cleared = new CachedBotState { ETag = previous?.ETag, Hash = string.Empty };
+        var cleared = new CachedBotState { ETag = previous?.ETag, Hash = [] };
         cleared.ActivityIds.AddRange(previous?.ActivityIds ?? []);
         turnContext.TurnState[_contextServiceKey] = cleared;
     }
@@ -199,12 +202,35 @@ public abstract class BotState
 
         public string? ETag { get; set; }
 
-        public string Hash { get; set; } = string.Empty;
+        /// <summary>The state's JSON (UTF-8) when it was loaded or last saved; empty after <see cref="ClearState"/>.</summary>
+        public byte[] Hash { get; set; } = [];
 
         /// <summary>Ids of the activities whose turns saved the state, oldest first.</summary>
         public List<string> ActivityIds { get; } = [];
 
-        public string ComputeHash() => JsonSerializer.Serialize(State, ProtocolJson.Options);
+        public byte[] ComputeHash() => JsonSerializer.SerializeToUtf8Bytes(State, ProtocolJson.Options);
+    }
+
+    /// <summary>JSON text (UTF-8) the serializer wrote, written again as it is.</summary>
+    [JsonConverter(typeof(Converter))]
+    private sealed class RawJson(byte[] utf8)
+    {
+        public static readonly JsonTypeInfo<RawJson> TypeInfo = (JsonTypeInfo<RawJson>)ProtocolJson.Options.GetTypeInfo(typeof(RawJson));
+
+        private sealed class Converter : JsonConverter<RawJson>
+        {
+            public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+            {
+                using var document = JsonDocument.ParseValue(ref reader);
+                return new RawJson(JsonSerializer.SerializeToUtf8Bytes(document.RootElement, options));
+            }
+
+            // Validated: the text comes from the serializer, but a writer must never be handed broken JSON.
+            public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
+                writer.WriteRawValue(value.Utf8, skipInputValidation: false);
+        }
+
+        private byte[] Utf8 { get; } = utf8;
     }
 }
 

@@ -67,7 +67,7 @@ public static class StorageExtensions
     public const string ExpiresAtProperty = "expiresAt";
 
     /// <summary>
-    /// An ETag no stored item ever has (storages issue GUIDs): a value written with it is created when its key is
+    /// An ETag no stored item ever has (storages issue hex digits): a value written with it is created when its key is
     /// absent, and refused with <see cref="StorageConcurrencyException"/> when someone created it meanwhile.
     /// </summary>
     public const string IfAbsentETag = "if-absent";
@@ -129,8 +129,8 @@ public static class StorageExtensions
 
         var eTag = source[ETagProperty]?.GetValue<string>();
         DateTimeOffset? expiresAt = source[ExpiresAtProperty] is JsonValue expiry && expiry.TryGetValue<DateTimeOffset>(out var at) ? at : null;
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = ProtocolJson.Options.Encoder, Indented = ProtocolJson.Options.WriteIndented }))
+        using var buffer = new RentedBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, ProtocolJson.WriterOptions))
         {
             writer.WriteStartObject();
             foreach (var (name, item) in source)
@@ -154,7 +154,19 @@ public static class StorageExtensions
             writer.WriteEndObject();
         }
 
-        return (buffer.WrittenSpan.ToArray(), eTag, expiresAt);
+        return (buffer.WrittenMemory.ToArray(), eTag, expiresAt);
+    }
+
+    /// <summary>
+    /// A new ETag: 128 random bits as 32 lower-case hex digits (the form of a GUID's "N" format), from
+    /// <see cref="Random.Shared"/>, which each thread seeds from the operating system. An ETag has to be unique, not
+    /// unpredictable, and <see cref="Guid.NewGuid"/> asks the kernel for random bytes on every call.
+    /// </summary>
+    public static string NewETag()
+    {
+        Span<byte> bits = stackalloc byte[16];
+        Random.Shared.NextBytes(bits);
+        return Convert.ToHexStringLower(bits);
     }
 
     /// <summary>True when <paramref name="eTag"/> means "write unconditionally".</summary>

@@ -108,8 +108,10 @@ public static class ChoiceRecognizer
     private static FoundChoice Found(IList<Choice> choices, int index, float score, string synonym) =>
         new() { Value = choices[index].Value, Index = index, Score = score, Synonym = synonym };
 
+    private static readonly char[] TrailingPunctuation = ['.', '!', '?', '。', '！', '？', ',', '，'];
+
     private static string Normalize(string? text) =>
-        (text ?? string.Empty).Trim().TrimEnd('.', '!', '?', '。', '！', '？', ',', '，').Trim().ToLowerInvariant();
+        (text ?? string.Empty).Trim().TrimEnd(TrailingPunctuation).Trim().ToLowerInvariant();
 
     private static bool IsWordBoundary(string text, int position)
     {

@@ -130,7 +130,7 @@ public class ComponentDialog : Dialog
         // After a storage round trip the inner stack is a plain dictionary (no type names are stored):
         // convert it back once and keep the typed object so this turn's changes land in it.
         var stored = instance.State.GetOrNull(InnerStateKey);
-        var state = stored as DialogState ?? DialogStateConverter.ConvertTo<DialogState>(stored) ?? new DialogState();
+        var state = stored as DialogState ?? DialogStateConverter.ToDialogState(stored) ?? new DialogState();
         instance.State[InnerStateKey] = state;
         return state;
     }

@@ -62,6 +62,36 @@ public static class DialogStateConverter
         _ => JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, ProtocolJson.Options), ProtocolJson.Options),
     };
 
+    /// <summary>
+    /// A dialog stack read back from storage (what <see cref="Normalize"/> makes of it: dictionaries and lists) as a
+    /// <see cref="DialogState"/>: taken over as it is when it has the shape this layer writes (the instances' states
+    /// are normalised already), through JSON like <see cref="ConvertTo{T}"/> otherwise.
+    /// </summary>
+    internal static DialogState? ToDialogState(object? stored)
+    {
+        if (stored is not Dictionary<string, object?> { Count: 1 } root
+            || !root.TryGetValue("dialogStack", out var stack) || stack is not List<object?> entries)
+        {
+            return ConvertTo<DialogState>(stored);
+        }
+
+        var state = new DialogState();
+        foreach (var entry in entries)
+        {
+            if (entry is not Dictionary<string, object?> { Count: 2 } instance
+                || !instance.TryGetValue("id", out var id) || id is not string dialogId
+                || !instance.TryGetValue("state", out var values) || values is not Dictionary<string, object?> instanceState
+                || instanceState.Comparer != StringComparer.Ordinal)
+            {
+                return ConvertTo<DialogState>(stored);
+            }
+
+            state.DialogStack.Add(new DialogInstance { Id = dialogId, State = instanceState });
+        }
+
+        return state;
+    }
+
     private static object? FromElement(JsonElement element) => element.ValueKind switch
     {
         JsonValueKind.String => element.GetString(),
@@ -89,24 +119,108 @@ public static class DialogStateConverter
 /// <summary>Reads <see cref="DialogInstance.State"/> as normalised values instead of <see cref="JsonElement"/>s.</summary>
 internal sealed class NormalizingStateConverter : JsonConverter<IDictionary<string, object?>>
 {
-    public override IDictionary<string, object?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override IDictionary<string, object?> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.StartObject
+            ? NormalizedJson.ReadObject(ref reader)
+            : throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"Dialog state must be a JSON object, not {reader.TokenType}."));
+
+    public override void Write(Utf8JsonWriter writer, IDictionary<string, object?> value, JsonSerializerOptions options) =>
+        NormalizedJson.WriteObject(writer, value, options);
+}
+
+/// <summary>
+/// Reads and writes the normalised values of dialog state (see <see cref="DialogStateConverter.Normalize"/>) directly on
+/// the reader and writer: the same values and the same JSON as going through a <see cref="JsonDocument"/> and one
+/// serializer call per value, without either (dialog state is read and written on every turn).
+/// </summary>
+internal static class NormalizedJson
+{
+    /// <summary>Reads the value the reader is on: string, bool, null, Int64 or double, list, dictionary.</summary>
+    public static object? Read(ref Utf8JsonReader reader) => reader.TokenType switch
     {
-        using var document = JsonDocument.ParseValue(ref reader);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            ? DialogStateConverter.ToDictionary(document.RootElement)
-            : throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"Dialog state must be a JSON object, not {document.RootElement.ValueKind}."));
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        JsonTokenType.Null => null,
+        // The casts matter: without them the conditional's type is double and every integer becomes a double.
+        JsonTokenType.Number => reader.TryGetInt64(out var integer) ? (object)integer : (object)reader.GetDouble(),
+        JsonTokenType.StartArray => ReadArray(ref reader),
+        JsonTokenType.StartObject => ReadObject(ref reader),
+        _ => throw new JsonException(string.Create(CultureInfo.InvariantCulture, $"Unexpected {reader.TokenType} in dialog state.")),
+    };
+
+    /// <summary>Reads the object the reader is on (at its <c>{</c>); a repeated name keeps its last value.</summary>
+    public static Dictionary<string, object?> ReadObject(ref Utf8JsonReader reader)
+    {
+        var dictionary = new Dictionary<string, object?>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            dictionary[name] = Read(ref reader);
+        }
+
+        return dictionary;
     }
 
-    public override void Write(Utf8JsonWriter writer, IDictionary<string, object?> value, JsonSerializerOptions options)
+    private static List<object?> ReadArray(ref Utf8JsonReader reader)
+    {
+        var list = new List<object?>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            list.Add(Read(ref reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>Writes a dictionary's entries (null values too, as the serializer writes a dictionary).</summary>
+    public static void WriteObject(Utf8JsonWriter writer, IDictionary<string, object?> value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
         foreach (var (name, item) in value)
         {
             writer.WritePropertyName(name);
-            JsonSerializer.Serialize(writer, item, item?.GetType() ?? typeof(object), options);
+            Write(writer, item, options);
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>Normalised values are written here as the serializer would write them; anything else goes to the serializer.</summary>
+    private static void Write(Utf8JsonWriter writer, object? value, JsonSerializerOptions options)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case long or int:
+                // An int a dialog stored this turn, an Int64 read back: the same digits either way.
+                writer.WriteNumberValue(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case Dictionary<string, object?> dictionary:
+                WriteObject(writer, dictionary, options);
+                break;
+            case List<object?> list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                {
+                    Write(writer, item, options);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                JsonSerializer.Serialize(writer, value, value.GetType(), options);
+                break;
+        }
     }
 }
 

@@ -186,11 +186,8 @@ internal sealed class NormalizingValueConverter : JsonConverter<object>
 {
     public override bool HandleNull => false;
 
-    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var document = JsonDocument.ParseValue(ref reader);
-        return DialogStateConverter.Normalize(document.RootElement);
-    }
+    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        NormalizedJson.Read(ref reader);
 
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(writer, value, value.GetType(), options);

@@ -312,7 +312,8 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
         ];
         foreach (var (name, value) in ids)
         {
-            if (value is not null && value.Any(char.IsControl))
+            // char.IsControl's ranges, searched without a delegate per character.
+            if (value is not null && (value.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || value.AsSpan().ContainsAnyInRange('\u007F', '\u009F')))
             {
                 return $"'{name}' must not contain control characters.";
             }
@@ -388,12 +389,17 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
     {
         if (IsExpectReplies(context))
         {
-            // Serialized in one go (the replies are a few KB), then written with its length.
-            var json = JsonSerializer.SerializeToUtf8Bytes(new ExpectedReplies(context.BufferedReplyActivities), ProtocolJson.Options);
+            // Serialized in one go (the replies are a few KB) into a rented buffer, then written with its length.
+            using var json = new RentedBufferWriter();
+            using (var writer = new Utf8JsonWriter(json, ProtocolJson.WriterOptions))
+            {
+                JsonSerializer.Serialize(writer, new ExpectedReplies(context.BufferedReplyActivities), ProtocolJson.Options);
+            }
+
             httpResponse.StatusCode = StatusCodes.Status200OK;
             httpResponse.ContentType = "application/json; charset=utf-8";
-            httpResponse.ContentLength = json.Length;
-            await httpResponse.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+            httpResponse.ContentLength = json.WrittenMemory.Length;
+            await httpResponse.Body.WriteAsync(json.WrittenMemory, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -13,6 +13,9 @@ public static class ProtocolJson
     /// <summary>Shared, read-only serializer options.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>Writer options that write as <see cref="Options"/> does (its encoder and indentation), for a writer of one's own.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Options.Encoder, Indented = Options.WriteIndented };
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -116,13 +116,15 @@ public sealed class BotTexts
     /// <summary>Which command a message is when the whole message is one (a paste that mentions "a person" is none).</summary>
     public BotCommand WholeMessageCommandOf(string? text) => CommandOf(text, wholeMessageOnly: true);
 
+    private static readonly char[] TrailingPunctuation = ['.', '!', '?', '。', '！', '？', ' '];
+
     private BotCommand CommandOf(string? text, bool wholeMessageOnly)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return BotCommand.None;
         }
-        var t = text.Trim().ToLowerInvariant().TrimEnd('.', '!', '?', '。', '！', '？', ' ');
+        var t = text.Trim().ToLowerInvariant().TrimEnd(TrailingPunctuation);
         if (t.Length == 0)
         {
             t = text.Trim();

@@ -228,7 +228,7 @@ public sealed partial class TriageDialog : ComponentDialog
             return await step.ReplaceDialogAsync(Escalate, null, cancellationToken);
         }
         var ticket = await _tickets.CreateAsync(TicketRequestFrom(step.Context, state, form), $"{activity.Conversation?.Id}/{state.FlowId}", cancellationToken);
-        _log.LogInformation("Triage {Flow}: ticket {Ticket} created", state.FlowId, ticket.Id);
+        LogTicketCreated(_log, state.FlowId, ticket.Id);
         var ticketsHere = await _ticketsHere.GetAsync(step.Context, () => [], cancellationToken);
         if (!ticketsHere.Contains(ticket.Id))
         {
@@ -273,6 +273,17 @@ public sealed partial class TriageDialog : ComponentDialog
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    // Logged through source-generated methods: nothing is formatted, boxed or allocated when Information is off
+    // (production runs at Warning), as a LogInformation call with arguments would on every turn.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Triage {Flow}: {Symptom} ({Locale}), answers from the paste: {Answers}")]
+    private static partial void LogRecognised(ILogger log, string flow, string symptom, string locale, string answers);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Triage {Flow}: {Cause} -> {Outcome}")]
+    private static partial void LogOutcome(ILogger log, string flow, string? cause, string? outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Triage {Flow}: ticket {Ticket} created")]
+    private static partial void LogTicketCreated(ILogger log, string flow, string ticket);
 
     [System.Text.RegularExpressions.GeneratedRegex(@"[^@\s<>()\[\],;:""']+@[^@\s<>()\[\],;:""']+\.[A-Za-z]{2,}")]
     private static partial System.Text.RegularExpressions.Regex EmailRegex();
@@ -396,7 +407,10 @@ public sealed partial class TriageDialog : ComponentDialog
         {
             state.Answers[question] = answer;
         }
-        _log.LogInformation("Triage {Flow}: {Symptom} ({Locale}), answers from the paste: {Answers}", state.FlowId, symptom.Id, state.Locale, string.Join(",", state.Answers.Keys));
+        if (_log.IsEnabled(LogLevel.Information))
+        {
+            LogRecognised(_log, state.FlowId, symptom.Id, state.Locale, string.Join(",", state.Answers.Keys));
+        }
         return await step.BeginDialogAsync(Questions, null, cancellationToken);
     }
 
@@ -461,7 +475,7 @@ public sealed partial class TriageDialog : ComponentDialog
         var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
         var outcome = (step.Result as FoundChoice)?.Value;
         state.Tried.Add(new TriedFix(CurrentCauseId(state) ?? "", outcome ?? ""));
-        _log.LogInformation("Triage {Flow}: {Cause} -> {Outcome}", state.FlowId, CurrentCauseId(state), outcome);
+        LogOutcome(_log, state.FlowId, CurrentCauseId(state), outcome);
         switch (outcome)
         {
             case CardActions.Fixed:

@@ -46,4 +46,22 @@ public class DialogStateConverterTests
 
         Assert.Equal("Plan?", options.Prompt!.Text);
     }
+    [Theory]
+    // The shape this layer writes: taken over without a JSON round trip.
+    [InlineData("""{"dialogStack":[{"id":"a","state":{"stepIndex":1,"values":{"x":[1,"y",null]}}},{"id":"b","state":{}}]}""")]
+    // Anything else goes through JSON: an extra field, different casing, a null state, an empty stack.
+    [InlineData("""{"dialogStack":[{"id":"a","state":{"n":2},"extra":true}]}""")]
+    [InlineData("""{"DialogStack":[{"Id":"a","State":{"n":2}}]}""")]
+    [InlineData("""{"dialogStack":[{"id":"a","state":null}]}""")]
+    [InlineData("""{"dialogStack":[]}""")]
+    public void ToDialogState_StoredStack_SameAsThroughJson(string json)
+    {
+        var stored = JsonSerializer.Deserialize<DialogInstance>("""{"id":"outer","state":{"dialogs":""" + json + "}}", ProtocolJson.Options)!.State["dialogs"];
+
+        var fast = DialogStateConverter.ToDialogState(stored);
+        var throughJson = DialogStateConverter.ConvertTo<DialogState>(stored);
+
+        Assert.Equal(JsonSerializer.Serialize(throughJson, ProtocolJson.Options), JsonSerializer.Serialize(fast, ProtocolJson.Options));
+        Assert.Equal(throughJson!.DialogStack.Select(d => d.Id), fast!.DialogStack.Select(d => d.Id));
+    }
 }
