@@ -195,6 +195,7 @@ public sealed partial class KilledInstanceTests
         }
     }
 
+    /// <summary>A user's message activity in <paramref name="conversation"/> as Teams posts it, asking for expectReplies.</summary>
     private JsonObject Message(string conversation, string? text)
     {
         var activity = new JsonObject

@@ -173,23 +173,7 @@ public sealed partial class KilledInstanceTests(PostgresFixture fixture, ITestOu
     /// <summary>One user turn with expectReplies; its replies (never the apology or the storage message).</summary>
     private async Task<JsonElement[]> TurnAsync(BotProcess bot, string conversation, string? text, JsonObject? value = null)
     {
-        var activity = new JsonObject
-        {
-            ["type"] = "message",
-            ["id"] = Guid.NewGuid().ToString("N"),
-            ["channelId"] = "msteams",
-            ["serviceUrl"] = _connector.ServiceUrl,
-            ["from"] = new JsonObject { ["id"] = "29:" + conversation, ["name"] = "User " + conversation },
-            ["recipient"] = new JsonObject { ["id"] = "28:triagebot", ["name"] = "TriageBot" },
-            ["conversation"] = new JsonObject { ["id"] = conversation, ["conversationType"] = "personal", ["tenantId"] = "tenant-1" },
-            ["locale"] = "en-US",
-            ["deliveryMode"] = "expectReplies",
-        };
-        if (text is not null)
-        {
-            activity["text"] = text;
-        }
-
+        var activity = Message(conversation, text);
         if (value is not null)
         {
             activity["value"] = value;
