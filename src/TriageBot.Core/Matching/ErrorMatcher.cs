@@ -657,9 +657,9 @@ public sealed class ErrorMatcher
                 score *= 0.9;
             }
             var symptom = phrase.Symptom;
-            // On a tie, the phrase closest in length to the paste is the wording the user saw.
-            var tie = score == best[symptom] && bestPhrase[symptom] >= 0 &&
-                      Math.Abs(phrase.Text.Length - segmentText.Length) < Math.Abs(_phrases[bestPhrase[symptom]].Text.Length - segmentText.Length);
+            // On a tie, the documented wording wins over a curated alias (an alias in another language can carry the
+            // same folded words), then the phrase closest in length to the paste: the wording the user saw.
+            var tie = score == best[symptom] && bestPhrase[symptom] >= 0 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText.Length);
             if (score > best[symptom] || tie)
             {
                 if (bestPhrase[symptom] < 0)
@@ -679,6 +679,11 @@ public sealed class ErrorMatcher
         }
         touched.Clear();
     }
+
+    private static bool IsCloserWording(Phrase candidate, Phrase current, int pasteLength) =>
+        (candidate.Kind == PhraseKind.Message) != (current.Kind == PhraseKind.Message)
+            ? candidate.Kind == PhraseKind.Message
+            : Math.Abs(candidate.Text.Length - pasteLength) < Math.Abs(current.Text.Length - pasteLength);
 
     private double FuzzyScore(int symptom, string segmentText)
     {

@@ -20,6 +20,17 @@ public sealed class ErrorMatcherTests
     }
 
     [Fact]
+    public void Match_EnglishDescription_ReportsTheDocumentedWordingNotAnotherLanguagesAlias()
+    {
+        // A German alias folds to the same words as the documented English message; on equal evidence the
+        // documented wording is the phrase shown to agents.
+        var top = Matcher.Match("user says Lync cannot sign in, something about the server being temporarily unavailable").Top!;
+
+        Assert.Equal("server-is-temporarily-unavailable", top.SymptomId);
+        Assert.Equal("Server is temporarily unavailable", Assert.Single(top.MatchedPhrases));
+    }
+
+    [Fact]
     public void Match_ExactMessage_IsAConfidentMatchWithMatchedPhrase()
     {
         var result = Matcher.Match("Sign-in address not found");
