@@ -1,3 +1,4 @@
+using TriageBot.Escalation;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -38,7 +39,7 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
     private static readonly CardTemplate FormTemplate = CardTemplate.Load("form");
 
     /// <summary>The hand-over form: the details the documents ask for, some already filled in from the conversation.</summary>
-    public Activity EscalationForm(string locale, string flowId, Question? scope, string? knownScope, string? signInAddress, string? intro = null)
+    public Activity EscalationForm(string locale, string flowId, Question? scope, TicketForm filledIn, string? intro = null)
     {
         string L(string id) => texts.Get(id, locale);
         var data = new JsonObject
@@ -58,7 +59,17 @@ public sealed class TriageCards(Catalog catalog, BotTexts texts)
                 ["anythingElse"] = L("form-anything-else"),
                 ["submit"] = L("form-submit"),
             },
-            ["values"] = new JsonObject { ["signInAddress"] = signInAddress ?? "", ["clientApp"] = "", ["scope"] = knownScope ?? "" },
+            ["values"] = new JsonObject
+            {
+                ["signInAddress"] = filledIn.SignInAddress ?? "",
+                ["clientApp"] = filledIn.ClientApp ?? "",
+                ["clientVersion"] = filledIn.ClientVersion ?? "",
+                ["operatingSystem"] = filledIn.OperatingSystem ?? "",
+                ["started"] = filledIn.Started ?? "",
+                ["scope"] = filledIn.Scope ?? "",
+                ["logsAvailable"] = filledIn.LogsAvailable == true ? "yes" : "no",
+                ["anythingElse"] = filledIn.AnythingElse ?? "",
+            },
             ["scopeChoices"] = new JsonArray((scope?.Answers ?? []).Select(a => (JsonNode)new JsonObject { ["title"] = a.LabelFor(locale), ["value"] = a.Value }).ToArray()),
             ["submit"] = Submit(CardActions.Form, flowId),
         };

@@ -193,8 +193,8 @@ public sealed partial class TriageDialog : ComponentDialog
     {
         var state = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
         var address = EmailRegex().Match(state.Pasted);
-        await step.Context.SendActivityAsync(_cards.EscalationForm(state.Locale, state.FlowId, _planner.Flows.Questions.GetValueOrDefault("scope"),
-            state.Answers.GetValueOrDefault("scope"), address.Success ? address.Value : null), cancellationToken);
+        var draft = state.FormDraft ?? new TicketForm { SignInAddress = address.Success ? address.Value : null, Scope = state.Answers.GetValueOrDefault("scope") };
+        await step.Context.SendActivityAsync(_cards.EscalationForm(state.Locale, state.FlowId, _planner.Flows.Questions.GetValueOrDefault("scope"), draft), cancellationToken);
         return EndOfTurn;
     }
 
@@ -225,8 +225,10 @@ public sealed partial class TriageDialog : ComponentDialog
         if (form.SignInAddress is null || !EmailRegex().IsMatch(form.SignInAddress))
         {
             await step.Context.SendActivityAsync(Reply(step.Context, _texts.Get("form-invalid-address", state.Locale)), cancellationToken);
+            state.FormDraft = form; // shown again, so nothing the user filled in is lost
             return await step.ReplaceDialogAsync(Escalate, null, cancellationToken);
         }
+        state.FormDraft = null;
         var ticket = await _tickets.CreateAsync(TicketRequestFrom(step.Context, state, form), $"{activity.Conversation?.Id}/{state.FlowId}", cancellationToken);
         LogTicketCreated(_log, state.FlowId, ticket.Id);
         var ticketsHere = await _ticketsHere.GetAsync(step.Context, () => [], cancellationToken);

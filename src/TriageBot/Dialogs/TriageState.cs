@@ -37,6 +37,9 @@ public sealed class TriageState
 
     /// <summary>The candidates offered when the paste was ambiguous: symptom id -> documented English message.</summary>
     public Dictionary<string, string> Candidates { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A hand-over form sent back for a wrong sign-in address: what the user filled in, shown again.</summary>
+    public Escalation.TicketForm? FormDraft { get; set; }
 }
 
 /// <summary>

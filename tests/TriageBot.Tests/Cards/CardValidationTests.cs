@@ -40,7 +40,7 @@ public sealed class CardValidationTests(ITestOutputHelper output) : IDisposable
             var candidates = catalog.Symptoms.Take(3).Select(s => (s, s.Causes[0].Message.Get(locale).Plain)).ToList();
             yield return ($"choose-{locale}", cards.Choose(candidates, locale, "flow"));
             yield return ($"nomatch-{locale}", cards.NoMatch(locale, "flow"));
-            yield return ($"form-{locale}", cards.EscalationForm(locale, "flow", flows.Questions["scope"], "one", "ada@contoso.com"));
+            yield return ($"form-{locale}", cards.EscalationForm(locale, "flow", flows.Questions["scope"], new TicketForm { SignInAddress = "ada@contoso.com", Scope = "one" }));
             var fallback = catalog.Procedures[flows.Fallback].Get(locale);
             yield return ($"fallback-{locale}", cards.Fallback(fallback, locale, "flow", "intro"));
             foreach (var card in HelpdeskCards(locale))

@@ -143,6 +143,41 @@ public sealed class TriageDialogTests
     }
 
     [Fact]
+    public async Task Escalation_FormWithAWrongAddress_ComesBackWithEverythingFilledIn_ThenCreatesTheTicket()
+    {
+        var (flow, adapter, _) = Create();
+        var wrong = adapter.MakeActivity();
+        var corrected = adapter.MakeActivity();
+        System.Text.Json.JsonElement Form(string flowId, string address) => System.Text.Json.JsonSerializer.SerializeToElement(new
+        {
+            triage = "form", flow = flowId, signInAddress = address, clientApp = "Lync 2010 client", clientVersion = "4.0.7577",
+            operatingSystem = "Windows 7 SP1", started = "after the weekend", scope = "group", logsAvailable = "yes", anythingElse = "only on the VPN",
+        });
+
+        await flow
+            .Send("talk to a human")
+            .AssertReply(a => wrong.Value = Form(Button(a, "Send to the helpdesk").GetProperty("flow").GetString()!, "ada at contoso"))
+            .Send(wrong)
+            .AssertReply(Says("Please enter the address you sign in with"))
+            .AssertReply(a =>
+            {
+                var form = System.Text.Json.JsonSerializer.Serialize(a.Attachments![0].Content);
+                foreach (var typed in new[] { "\"ada at contoso\"", "Lync 2010 client", "4.0.7577", "Windows 7 SP1", "after the weekend", "only on the VPN" })
+                {
+                    Assert.Contains(typed, form);
+                }
+                Assert.Contains("\"value\":\"group\"", form);
+                Assert.Contains("\"value\":\"yes\"", form);
+                corrected.Value = Form(Button(a, "Send to the helpdesk").GetProperty("flow").GetString()!, "ada@contoso.com");
+            })
+            .Send(corrected)
+            .AssertReply(Says("ticket **TB-1001**"))
+            .Send("talk to a human")
+            .AssertReply(a => Assert.DoesNotContain("only on the VPN", System.Text.Json.JsonSerializer.Serialize(a.Attachments![0].Content)))
+            .StartTestAsync();
+    }
+
+    [Fact]
     public async Task Escalation_FormSubmitted_CreatesOneTicketWithWhatWasCollected()
     {
         var storage = new MemoryStorage();
