@@ -39,12 +39,10 @@ public class ConversationBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        var path = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "bench", "load", "triagebot-path.txt"))
-            .Where(line => line.Length > 0 && !line.StartsWith('#') && line.Contains('='))
-            .ToDictionary(line => line[..line.IndexOf('=')], line => line[(line.IndexOf('=') + 1)..], StringComparer.Ordinal);
+        var path = LoadPath.Read();
         for (var i = 0; i < 3; i++)
         {
-            _turns[i] = path[$"TURN{i + 1}"];
+            _turns[i] = path[i].Text;
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = RepositoryPaths.Root, EnvironmentName = "Production" });
@@ -82,7 +80,7 @@ public class ConversationBenchmarks
         for (var turn = 1; turn <= 3; turn++)
         {
             var reply = await PostAsync(conversation, turn, new MemoryStream());
-            var expected = path[$"EXPECT{turn}"];
+            var expected = path[turn - 1].Expect;
             if (!reply.Contains(expected, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"Turn {turn} did not answer with '{expected}': {reply}");

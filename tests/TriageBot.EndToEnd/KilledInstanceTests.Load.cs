@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Npgsql;
 using TriageBot.EndToEnd.Harness;
+using TriageBot.Testing;
 
 namespace TriageBot.EndToEnd;
 

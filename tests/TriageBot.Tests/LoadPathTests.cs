@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using TriageBot.Protocol.Builder;
+using TriageBot.Testing;
 
 namespace TriageBot.Tests;
 
@@ -24,21 +25,14 @@ public sealed class LoadPathTests(LoadPathTests.App app) : IClassFixture<LoadPat
         }
     }
 
-    public static string PathFile => Path.Combine(RepositoryPaths.Root, "bench", "load", "triagebot-path.txt");
-
-    /// <summary>KEY=value lines; the value is literal to the end of the line, as run.sh reads it.</summary>
-    public static Dictionary<string, string> ReadPath() => File.ReadAllLines(PathFile)
-        .Where(line => line.Length > 0 && !line.StartsWith('#') && line.Contains('='))
-        .ToDictionary(line => line[..line.IndexOf('=')], line => line[(line.IndexOf('=') + 1)..], StringComparer.Ordinal);
-
     [Fact]
     public void PathFile_HasThreeTurnsAndFragments_WithoutTheDriversSeparator()
     {
-        var path = ReadPath();
+        var path = LoadPath.ReadValues();
 
         foreach (var key in new[] { "TURN1", "TURN2", "TURN3", "EXPECT1", "EXPECT2", "EXPECT3" })
         {
-            Assert.True(path.TryGetValue(key, out var value) && value.Length > 0, $"{key} is missing in {PathFile}");
+            Assert.True(path.TryGetValue(key, out var value) && value.Length > 0, $"{key} is missing in {LoadPath.File}");
             Assert.DoesNotContain("|", value, StringComparison.Ordinal);
         }
     }
@@ -46,7 +40,7 @@ public sealed class LoadPathTests(LoadPathTests.App app) : IClassFixture<LoadPat
     [Fact]
     public async Task ThreeTurns_AsTheLoadDriverSendsThem_GetTheExpectedCards()
     {
-        var path = ReadPath();
+        var path = LoadPath.ReadValues();
         var conversation = "wrk-smoke-" + Guid.NewGuid().ToString("N")[..8];
         var client = app.CreateClient();
 

@@ -88,28 +88,8 @@ public static class StorageExtensions
     }
 
     /// <summary>
-    /// Serializes a value to be written and extracts its eTag and expiry. Used by storage implementations.
-    /// The returned JSON has no <c>eTag</c> field: the storage keeps the eTag beside the document.
-    /// </summary>
-    public static (JsonObject Json, string? ETag, DateTimeOffset? ExpiresAt) ToStorageDocument(object value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        var node = value as JsonNode ?? JsonSerializer.SerializeToNode(value, value.GetType(), ProtocolJson.Options);
-        if (node is not JsonObject source)
-        {
-            throw new ArgumentException("Storage values must serialize to a JSON object.", nameof(value));
-        }
-
-        var json = (JsonObject)source.DeepClone();
-        var eTag = json[ETagProperty]?.GetValue<string>();
-        json.Remove(ETagProperty);
-        DateTimeOffset? expiresAt = json[ExpiresAtProperty] is JsonValue expiry && expiry.TryGetValue<DateTimeOffset>(out var at) ? at : null;
-        return (json, eTag, expiresAt);
-    }
-
-    /// <summary>
-    /// What <see cref="ToStorageDocument"/> gives, as the JSON text storages keep: written in one pass from the
-    /// value, leaving out its <c>eTag</c>, without copying the document first.
+    /// Serializes a value to be written, as the JSON text storages keep, and extracts its eTag and expiry: written in
+    /// one pass from the value, leaving out its <c>eTag</c> (the storage keeps it beside the document).
     /// </summary>
     public static (string Json, string? ETag, DateTimeOffset? ExpiresAt) ToStorageJson(object value)
     {

@@ -61,9 +61,9 @@ public sealed partial class TriageDialog : ComponentDialog
         AddDialog(new WaterfallDialog(Escalate, [ShowFormAsync, FormSubmittedAsync]));
         // The cards carry the choice in their Action.Submit data; typed answers go through the choices' synonyms.
         // The prompts keep only a PromptCard in the dialog state and build their card from it when they ask.
-        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
-        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
-        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { ChoiceRenderer = o => o.Prompt!, PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(ChoosePrompt, submitProperty: "symptom") { PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(AnswerPrompt, submitProperty: "answer") { PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
+        AddDialog(new ChoicePrompt(OutcomePrompt, submitProperty: CardActions.Key) { PromptBuilder = BuildPrompt, ChoicesBuilder = BuildChoices });
         _questionChoices = planner.Flows.Questions.Values.ToDictionary(q => q.Id, ChoicesFor, StringComparer.Ordinal);
         _outcomeChoices =
         [
@@ -292,13 +292,8 @@ public sealed partial class TriageDialog : ComponentDialog
 
     private async Task<DialogTurnResult> RecogniseAsync(WaterfallStepContext step, CancellationToken cancellationToken)
     {
-        var text = step.Context.TurnState.Get<string>(PasteKey) ?? step.Options as string ?? "";
-        // The waterfall keeps its options in the conversation state: a whole pasted log (up to the request limit)
-        // would be saved with every later turn. The matcher has read it; the state keeps the cut copy below.
-        if (step.ActiveDialog?.State is { } waterfall && text.Length > MaxPasted)
-        {
-            waterfall["options"] = null;
-        }
+        // The paste travels in the turn state, never in the waterfall's options, which are saved with every later turn.
+        var text = step.Context.TurnState.Get<string>(PasteKey) ?? "";
 
         var previous = await _state.GetAsync(step.Context, () => new TriageState(), cancellationToken);
         var result = _matcher.Match(text);
