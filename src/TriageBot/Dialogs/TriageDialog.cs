@@ -340,10 +340,24 @@ public sealed partial class TriageDialog : ComponentDialog
     private static string MessageIn(Symptom symptom, string englishMessage, string locale) =>
         symptom.Causes.FirstOrDefault(c => c.Message.English.Plain == englishMessage)?.Message.Get(locale).Plain ?? englishMessage;
 
+    /// <summary>
+    /// The <see cref="PromptCard"/> a prompt's options keep. Read back from storage it is a plain dictionary: it is
+    /// converted once and kept typed in the options, so building the choices and the card in one turn converts it once.
+    /// </summary>
+    private static PromptCard? CardOf(PromptOptions options) =>
+        options.Validations as PromptCard ?? (PromptCard?)(options.Validations = DialogStateConverter.ConvertTo<PromptCard>(options.Validations));
+
+    /// <summary>The documented errors a "which of these" card offers, each with its message in the card's language.</summary>
+    private IEnumerable<(Symptom Symptom, string Message)> CandidatesOf(PromptCard card) =>
+        (card.Candidates ?? []).Zip(card.Messages ?? [])
+            .Select(c => (Symptom: _catalog.Find(c.First), Message: c.Second))
+            .Where(c => c.Symptom is not null)
+            .Select(c => (c.Symptom!, MessageIn(c.Symptom!, c.Message, card.Locale)));
+
     /// <summary>The answers a prompt accepts, from its <see cref="PromptCard"/> (see <see cref="ChoicePrompt.ChoicesBuilder"/>).</summary>
     private IList<Choice> BuildChoices(PromptOptions options)
     {
-        var card = DialogStateConverter.ConvertTo<PromptCard>(options.Validations);
+        var card = CardOf(options);
         switch (card?.Kind)
         {
             case PromptCard.Question:
@@ -351,10 +365,8 @@ public sealed partial class TriageDialog : ComponentDialog
             case PromptCard.Resolution:
                 return _outcomeChoices;
             case PromptCard.Choose:
-                return (card.Candidates ?? []).Zip(card.Messages ?? [])
-                    .Select(c => (Symptom: _catalog.Find(c.First), Message: c.Second))
-                    .Where(c => c.Symptom is not null)
-                    .Select(c => new Choice(c.Symptom!.Id, MessageIn(c.Symptom, c.Message, card.Locale), c.Symptom.Title))
+                return CandidatesOf(card)
+                    .Select(c => new Choice(c.Symptom.Id, c.Message, c.Symptom.Title))
                     .Append(new Choice(NoneOfThese, [CardActions.NoneOfThese, .. BotTexts.Languages.Select(l => _texts.Get("none-of-these", l))]))
                     .ToList();
             default:
@@ -365,8 +377,7 @@ public sealed partial class TriageDialog : ComponentDialog
     /// <summary>Builds a prompt's card from the <see cref="PromptCard"/> its options keep (see <see cref="ChoicePrompt.PromptBuilder"/>).</summary>
     private Activity BuildPrompt(PromptOptions options, bool isRetry)
     {
-        var card = DialogStateConverter.ConvertTo<PromptCard>(options.Validations)
-                   ?? throw new InvalidOperationException("A triage prompt needs its PromptCard.");
+        var card = CardOf(options) ?? throw new InvalidOperationException("A triage prompt needs its PromptCard.");
         switch (card.Kind)
         {
             case PromptCard.Question when _planner.Flows.Questions.GetValueOrDefault(card.Id ?? "") is { } question:
@@ -374,12 +385,7 @@ public sealed partial class TriageDialog : ComponentDialog
             case PromptCard.Resolution when _catalog.Find(card.Id ?? "") is { } symptom && symptom.Causes.FirstOrDefault(c => c.Id == card.CauseId) is { } cause:
                 return _cards.Resolution(symptom, cause, card.Locale, card.FlowId, card.Intro);
             case PromptCard.Choose:
-                var candidates = (card.Candidates ?? []).Zip(card.Messages ?? [])
-                    .Select(c => (Symptom: _catalog.Find(c.First), Message: c.Second))
-                    .Where(c => c.Symptom is not null)
-                    .Select(c => (c.Symptom!, MessageIn(c.Symptom!, c.Message, card.Locale)))
-                    .ToList();
-                return _cards.Choose(candidates, card.Locale, card.FlowId);
+                return _cards.Choose(CandidatesOf(card).ToList(), card.Locale, card.FlowId);
             default:
                 // The knowledge changed under a waiting prompt (a restart with other documents): say so plainly.
                 var reply = Activity.CreateMessageActivity();
