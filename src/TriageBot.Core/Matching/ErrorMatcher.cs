@@ -657,9 +657,7 @@ public sealed class ErrorMatcher
                 score *= 0.9;
             }
             var symptom = phrase.Symptom;
-            // On a tie, the documented wording wins over a curated alias (an alias in another language can carry the
-            // same folded words), then the phrase closest in length to the paste: the wording the user saw.
-            var tie = score == best[symptom] && bestPhrase[symptom] >= 0 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText.Length);
+            var tie = score == best[symptom] && bestPhrase[symptom] >= 0 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText);
             if (score > best[symptom] || tie)
             {
                 if (bestPhrase[symptom] < 0)
@@ -680,10 +678,25 @@ public sealed class ErrorMatcher
         touched.Clear();
     }
 
-    private static bool IsCloserWording(Phrase candidate, Phrase current, int pasteLength) =>
-        (candidate.Kind == PhraseKind.Message) != (current.Kind == PhraseKind.Message)
-            ? candidate.Kind == PhraseKind.Message
-            : Math.Abs(candidate.Text.Length - pasteLength) < Math.Abs(current.Text.Length - pasteLength);
+    /// <summary>
+    /// Of two phrases with the same score, whether <paramref name="candidate"/> is closer to the wording the user saw:
+    /// one the paste contains word for word, else a documented message rather than a curated alias (an alias in another
+    /// language can fold to the same words), else the one closest in length to the paste. Runs on ties only.
+    /// </summary>
+    private static bool IsCloserWording(Phrase candidate, Phrase current, string paste)
+    {
+        var normalizedPaste = Normalize(paste);
+        bool Quoted(Phrase phrase) => normalizedPaste.Contains(phrase.Normalized, StringComparison.Ordinal);
+        bool Documented(Phrase phrase) => phrase.Kind == PhraseKind.Message;
+        if (Quoted(candidate) != Quoted(current))
+        {
+            return Quoted(candidate);
+        }
+
+        return Documented(candidate) != Documented(current)
+            ? Documented(candidate)
+            : Math.Abs(candidate.Text.Length - paste.Length) < Math.Abs(current.Text.Length - paste.Length);
+    }
 
     private double FuzzyScore(int symptom, string segmentText)
     {

@@ -153,8 +153,10 @@ public sealed class CopilotTranscriptTests
             {
                 var texts = Texts(Card(reply));
                 Assert.Equal("Co-pilot: candidate 1 of 5", texts[0]);
-                Assert.Contains(texts, t => t.StartsWith("1. 找不到登入位址 · ", StringComparison.Ordinal));
-                Assert.Contains(texts, t => t.Contains("Office 365 方案", StringComparison.Ordinal));
+                // A simplified Chinese paste gets the simplified Chinese documents (zh-CN), not the traditional ones.
+                Assert.Contains(texts, t => t.StartsWith("1. 找不到的登录地址 · ", StringComparison.Ordinal));
+                Assert.Contains(texts, t => t.Contains("Office 365 计划", StringComparison.Ordinal));
+                Assert.DoesNotContain(texts, t => t.Contains("Office 365 方案", StringComparison.Ordinal));
             })
             .StartTestAsync();
     }
