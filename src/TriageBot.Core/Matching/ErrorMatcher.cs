@@ -318,7 +318,7 @@ public sealed class ErrorMatcher
                 if (!lookups.TryGetValue(token, out var found))
                 {
                     // A log repeats its words: look each one up once per paste.
-                    lookups[token] = found = Lookup(token);
+                    lookups[token] = found = CachedLookup(token);
                     if (found.Problem is not null)
                     {
                         (misspeltProblem ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(found.Problem);
@@ -623,6 +623,7 @@ public sealed class ErrorMatcher
         var best = scores.Best;
         var bestPhrase = scores.Phrase;
         var segmentWeight = 0.0;
+        string? normalizedText = null;
         foreach (var (id, q) in segment)
         {
             var w = _weight[id] * q;
@@ -657,7 +658,8 @@ public sealed class ErrorMatcher
                 score *= 0.9;
             }
             var symptom = phrase.Symptom;
-            var tie = score == best[symptom] && bestPhrase[symptom] >= 0 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText);
+            var tie = score == best[symptom] && bestPhrase[symptom] >= 0
+                && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText, normalizedText ??= Normalize(segmentText));
             if (score > best[symptom] || tie)
             {
                 if (bestPhrase[symptom] < 0)
@@ -683,9 +685,8 @@ public sealed class ErrorMatcher
     /// one the paste contains word for word, else a documented message rather than a curated alias (an alias in another
     /// language can fold to the same words), else the one closest in length to the paste. Runs on ties only.
     /// </summary>
-    private static bool IsCloserWording(Phrase candidate, Phrase current, string paste)
+    private static bool IsCloserWording(Phrase candidate, Phrase current, string paste, string normalizedPaste)
     {
-        var normalizedPaste = Normalize(paste);
         bool Quoted(Phrase phrase) => normalizedPaste.Contains(phrase.Normalized, StringComparison.Ordinal);
         bool Documented(Phrase phrase) => phrase.Kind == PhraseKind.Message;
         if (Quoted(candidate) != Quoted(current))
@@ -754,6 +755,32 @@ public sealed class ErrorMatcher
             phrase is null ? [] : [phrase.Text],
             terms);
     }
+
+    /// <summary>
+    /// <see cref="Lookup"/> remembered across pastes: people use the same words again and again ("restarted", "laptop"),
+    /// and a word outside the vocabulary otherwise costs its whole typo search (every deletion of one or two letters)
+    /// on every paste. Bounded: when <see cref="LookupCacheSize"/> words are kept it starts again empty, so words of
+    /// one-off log lines (ids, hashes) cannot fill it for good.
+    /// </summary>
+    private (int Id, double Quality, string[]? Problem) CachedLookup(string token)
+    {
+        if (_lookupCache.TryGetValue(token, out var found))
+        {
+            return found;
+        }
+        found = Lookup(token);
+        if (Interlocked.Increment(ref _lookupCacheCount) > LookupCacheSize)
+        {
+            _lookupCache.Clear();
+            Interlocked.Exchange(ref _lookupCacheCount, 0);
+        }
+        _lookupCache[token] = found;
+        return found;
+    }
+
+    private const int LookupCacheSize = 20_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int Id, double Quality, string[]? Problem)> _lookupCache = new(StringComparer.Ordinal);
+    private int _lookupCacheCount;
 
     /// <summary>
     /// The vocabulary word a paste's word is (a misspelt one within an edit or two, or a misspelt
