@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,7 +19,7 @@ namespace TriageBot.Storage;
 /// <see cref="PostgresStorageOptions.ConnectTimeout"/> (or <see cref="PostgresStorageOptions.CommandTimeout"/>
 /// for a statement that does not return); the next call tries again.
 /// </summary>
-public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDisposable
+public sealed class PostgresStorage : IExpiringStorage, IDocumentStorage, IDisposable, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
@@ -132,13 +133,48 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
             return;
         }
 
-        var now = _timeProvider.GetUtcNow().ToUniversalTime();
         var rows = changes.Select(change =>
         {
             var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(change.Value);
             return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
         }).ToList();
+        await WriteRowsAsync(rows, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            StorageExtensions.SetNewETag(changes[row.Key], row.NewETag);
+        }
+    }
 
+    /// <inheritdoc />
+    public Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        CheckKeys([key]);
+        return RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(_readOneSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = key });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new StoredDocument(Encoding.UTF8.GetBytes(reader.GetString(2)), reader.GetString(1))
+                : null;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> json, string? eTag, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        CheckKeys([key]);
+        var row = new Row(key, Encoding.UTF8.GetString(json.Span), StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
+        await WriteRowsAsync([row], cancellationToken).ConfigureAwait(false);
+        return row.NewETag;
+    }
+
+    /// <summary>Writes the rows (all or none): each unconditionally or over its expected eTag.</summary>
+    private async Task WriteRowsAsync(List<Row> rows, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow().ToUniversalTime();
         await RunAsync(async connection =>
         {
             await using var transaction = rows.Count > 1 ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
@@ -176,11 +212,6 @@ public sealed class PostgresStorage : IExpiringStorage, IDisposable, IAsyncDispo
 
             return true;
         }, cancellationToken).ConfigureAwait(false);
-
-        foreach (var row in rows)
-        {
-            StorageExtensions.SetNewETag(changes[row.Key], row.NewETag);
-        }
     }
 
     /// <inheritdoc />

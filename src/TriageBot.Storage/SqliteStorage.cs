@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using TriageBot.Protocol.Builder;
@@ -15,7 +16,7 @@ namespace TriageBot.Storage;
 /// or read-only, the disk full, an I/O error, locked longer than the busy timeout) fails the call with
 /// <see cref="StorageUnavailableException"/>; the next call tries again.
 /// </summary>
-public sealed class SqliteStorage : IExpiringStorage
+public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
 {
     private readonly string _connectionString;
     private readonly string _path;
@@ -93,19 +94,48 @@ public sealed class SqliteStorage : IExpiringStorage
     public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        return changes.Count == 0 ? Task.CompletedTask : GuardAsync(() =>
+        if (changes.Count == 0)
         {
-            WriteCore(changes, cancellationToken);
+            return Task.CompletedTask;
+        }
+
+        return GuardAsync(() =>
+        {
+            // Serialized before taking the write lock, which is held only for the statements.
+            var documents = changes.Select(change => (change.Key, Document: StorageExtensions.ToStorageJson(change.Value))).ToList();
+            foreach (var (key, eTag) in WriteCore(documents, cancellationToken))
+            {
+                StorageExtensions.SetNewETag(changes[key], eTag);
+            }
+
             return Task.FromResult(true);
         });
     }
 
-    private void WriteCore(IDictionary<string, object> changes, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return GuardAsync(() =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult(ReadOne(key) is var (eTag, json) ? new StoredDocument(Encoding.UTF8.GetBytes(json), eTag) : null);
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> json, string? eTag, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var text = Encoding.UTF8.GetString(json.Span);
+        return GuardAsync(() => Task.FromResult(WriteCore([(key, (text, eTag, expiresAt))], cancellationToken)[key]));
+    }
+
+    /// <summary>Writes the documents (all or none); returns their new eTags.</summary>
+    private Dictionary<string, string> WriteCore(List<(string Key, (string Json, string? ETag, DateTimeOffset? ExpiresAt) Document)> documents, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
-        // Serialized before taking the write lock, which is held only for the statements.
-        var documents = changes.Select(change => (change.Key, Document: StorageExtensions.ToStorageJson(change.Value))).ToList();
         cancellationToken.ThrowIfCancellationRequested();
         // SQLite's statements run synchronously: the writes are done under a plain lock, which hands over to the
         // next writer at once (an async gate would go through the thread pool on every hand-over).
@@ -156,10 +186,7 @@ public sealed class SqliteStorage : IExpiringStorage
             }
         }
 
-        foreach (var (key, eTag) in newETags)
-        {
-            StorageExtensions.SetNewETag(changes[key], eTag);
-        }
+        return newETags;
     }
 
     private readonly Lock _writeLock = new();

@@ -67,6 +67,13 @@ public abstract class BotState
         }
 
         var key = GetStorageKey(turnContext);
+        if (_storage is IDocumentStorage documents)
+        {
+            var stored = await documents.ReadDocumentAsync(key, cancellationToken).ConfigureAwait(false);
+            turnContext.TurnState[_contextServiceKey] = FromDocument(stored);
+            return;
+        }
+
         var items = await _storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
 
         // State that does not exist yet is created only if it still does not exist when saved: two first turns
@@ -99,6 +106,94 @@ public abstract class BotState
     }
 
     /// <summary>
+    /// The cached state from a stored document, read with <see cref="Utf8JsonReader"/>: each property of
+    /// <c>state</c> is kept as its JSON text (deserialized when first asked for), and the text of <c>state</c>
+    /// itself is the hash, as <see cref="CachedBotState.ComputeHash"/> writes it for the same properties (the
+    /// document was written from that hash). Should another writer have formatted it differently, the
+    /// unchanged state is written once more; nothing else depends on it.
+    /// </summary>
+    private CachedBotState FromDocument(StoredDocument? stored)
+    {
+        var cached = new CachedBotState { ETag = stored?.ETag ?? StorageExtensions.IfAbsentETag };
+        if (stored is null)
+        {
+            cached.Hash = cached.ComputeHash();
+            return cached;
+        }
+
+        var json = stored.Json;
+        var reader = new Utf8JsonReader(json.Span);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A stored state document must be a JSON object.");
+        }
+
+        ReadOnlyMemory<byte> state = default;
+        DateTimeOffset? expiresAt = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("state"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                var start = (int)reader.TokenStartIndex;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    reader.Read();
+                    var valueStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    cached.State[name] = new RawJson(json[valueStart..(int)reader.BytesConsumed]);
+                }
+
+                state = json[start..(int)reader.BytesConsumed];
+            }
+            else if (reader.ValueTextEquals(StorageExtensions.ExpiresAtProperty))
+            {
+                reader.Read();
+                expiresAt = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var at) ? at : null;
+            }
+            else if (reader.ValueTextEquals(ActivityIdsProperty))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType == JsonTokenType.String)
+                        {
+                            cached.ActivityIds.Add(reader.GetString()!);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (expiresAt <= _timeProvider.GetUtcNow())
+        {
+            cached.State.Clear();
+            state = default;
+        }
+
+        cached.Hash = state.IsEmpty ? cached.ComputeHash() : state.ToArray();
+        return cached;
+    }
+
+    /// <summary>
     /// Writes the cached state if it changed since it was loaded or last saved (or always with <paramref name="force"/>).
     /// Throws <see cref="StorageConcurrencyException"/> when another turn saved the same state first.
     /// </summary>
@@ -118,6 +213,54 @@ public abstract class BotState
 
         var now = _timeProvider.GetUtcNow();
         var activityIds = RememberedIds(cached.ActivityIds, turnContext.Activity.Id);
+        var key = GetStorageKey(turnContext);
+        if (_storage is IDocumentStorage documents)
+        {
+            // The same document as below, written straight from the hash (the state's JSON) without a DOM.
+            var expiresAt = ExpireAfter is { } expireAfter ? now + expireAfter : (DateTimeOffset?)null;
+            using var buffer = new RentedBufferWriter();
+            using (var writer = new Utf8JsonWriter(buffer, ProtocolJson.WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("state"u8);
+                writer.WriteRawValue(hash, skipInputValidation: true);
+                writer.WriteString("lastAccess"u8, now);
+                writer.WritePropertyName(StorageExtensions.ExpiresAtProperty);
+                if (expiresAt is { } at)
+                {
+                    writer.WriteStringValue(at);
+                }
+                else
+                {
+                    writer.WriteNullValue();
+                }
+
+                writer.WritePropertyName(ActivityIdsProperty);
+                if (activityIds.Count == 0)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStartArray();
+                    foreach (var id in activityIds)
+                    {
+                        writer.WriteStringValue(id);
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                writer.WriteEndObject();
+            }
+
+            cached.ETag = await documents.WriteDocumentAsync(key, buffer.WrittenMemory, cached.ETag, expiresAt, cancellationToken).ConfigureAwait(false);
+            cached.Hash = hash;
+            cached.ActivityIds.Clear();
+            cached.ActivityIds.AddRange(activityIds);
+            return;
+        }
+
         var document = new JsonObject
         {
             // The state as just serialized for the comparison, written into the document as it is (not parsed again).
@@ -127,7 +270,6 @@ public abstract class BotState
             [ActivityIdsProperty] = activityIds.Count == 0 ? null : new JsonArray(activityIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
             [StorageExtensions.ETagProperty] = cached.ETag,
         };
-        var key = GetStorageKey(turnContext);
         await _storage.WriteAsync(new Dictionary<string, object> { [key] = document }, cancellationToken).ConfigureAwait(false);
         cached.ETag = document[StorageExtensions.ETagProperty]?.GetValue<string>();
         cached.Hash = hash;
@@ -210,27 +352,30 @@ public abstract class BotState
 
         public byte[] ComputeHash() => JsonSerializer.SerializeToUtf8Bytes(State, ProtocolJson.Options);
     }
+}
 
-    /// <summary>JSON text (UTF-8) the serializer wrote, written again as it is.</summary>
-    [JsonConverter(typeof(Converter))]
-    private sealed class RawJson(byte[] utf8)
+/// <summary>
+/// JSON text (UTF-8) written again as it is: the state's JSON as the serializer wrote it, and each property of a state
+/// read from a stored document until it is first asked for as a type. Both were written by the serializer or checked
+/// by <see cref="Utf8JsonReader"/> when read, so they are not validated again.
+/// </summary>
+[JsonConverter(typeof(Converter))]
+internal sealed class RawJson(ReadOnlyMemory<byte> utf8)
+{
+    public static readonly JsonTypeInfo<RawJson> TypeInfo = (JsonTypeInfo<RawJson>)ProtocolJson.Options.GetTypeInfo(typeof(RawJson));
+
+    public ReadOnlyMemory<byte> Utf8 { get; } = utf8;
+
+    private sealed class Converter : JsonConverter<RawJson>
     {
-        public static readonly JsonTypeInfo<RawJson> TypeInfo = (JsonTypeInfo<RawJson>)ProtocolJson.Options.GetTypeInfo(typeof(RawJson));
-
-        private sealed class Converter : JsonConverter<RawJson>
+        public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            public override RawJson Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-            {
-                using var document = JsonDocument.ParseValue(ref reader);
-                return new RawJson(JsonSerializer.SerializeToUtf8Bytes(document.RootElement, options));
-            }
-
-            // Validated: the text comes from the serializer, but a writer must never be handed broken JSON.
-            public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
-                writer.WriteRawValue(value.Utf8, skipInputValidation: false);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return new RawJson(JsonSerializer.SerializeToUtf8Bytes(document.RootElement, options));
         }
 
-        private byte[] Utf8 { get; } = utf8;
+        public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
+            writer.WriteRawValue(value.Utf8.Span, skipInputValidation: true);
     }
 }
 
@@ -262,6 +407,13 @@ internal sealed class BotStatePropertyAccessor<T>(BotState state, string name) :
         var values = await state.GetStateAsync(turnContext, cancellationToken).ConfigureAwait(false);
         if (values.TryGetValue(Name, out var value) && value is not null)
         {
+            if (value is RawJson raw)
+            {
+                var read = JsonSerializer.Deserialize<T>(raw.Utf8.Span, ProtocolJson.Options)!;
+                values[Name] = read;
+                return read;
+            }
+
             if (value is T typed)
             {
                 return typed;

@@ -29,6 +29,29 @@ public interface IStorage
     Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default);
 }
 
+/// <summary>
+/// A storage that also reads and writes one item as the JSON document it keeps (UTF-8, a JSON object without its
+/// <c>eTag</c>), for callers that work on the JSON themselves: <see cref="BotState"/> loads and saves one item on every
+/// turn, and with this it needs no JSON DOM in between. It is the same item as through <see cref="IStorage"/>: a
+/// document written here reads back there as a <see cref="JsonObject"/>, and the other way round.
+/// </summary>
+public interface IDocumentStorage : IStorage
+{
+    /// <summary>The item's stored document and its current eTag; null when the key is absent.</summary>
+    Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes one item's document (a JSON object without <c>eTag</c>; the storage copies it before the returned task
+    /// completes) under the ETag rules of <see cref="IStorage.WriteAsync"/>: <paramref name="eTag"/> null or <c>"*"</c>
+    /// writes unconditionally, <see cref="StorageExtensions.IfAbsentETag"/> only when the key is absent, any other only
+    /// over that version (or when the item is gone), else <see cref="StorageConcurrencyException"/>. Returns the new eTag.
+    /// </summary>
+    Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> json, string? eTag, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An item's stored JSON document (UTF-8, without <c>eTag</c>) and its current eTag.</summary>
+public sealed record StoredDocument(ReadOnlyMemory<byte> Json, string ETag);
+
 /// <summary>A storage that can delete items whose <c>expiresAt</c> has passed.</summary>
 public interface IExpiringStorage : IStorage
 {

@@ -17,7 +17,7 @@ namespace TriageBot.Protocol.Builder;
 /// about 1.3 KB compressed (197 MB after 85,000). The price is CPU: compressing at Brotli's fastest level and
 /// decompressing take about 15 µs per turn (one read, one write), about a tenth of an in-memory turn.
 /// </remarks>
-public class MemoryStorage : IExpiringStorage
+public class MemoryStorage : IExpiringStorage, IDocumentStorage
 {
     private readonly Dictionary<string, Entry> _items = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -63,12 +63,7 @@ public class MemoryStorage : IExpiringStorage
             // Check every item before changing any, so a batch is all or nothing.
             foreach (var (key, _, eTag, _) in documents)
             {
-                if (!StorageExtensions.IsUnconditional(eTag)
-                    && _items.TryGetValue(key, out var existing)
-                    && !(long.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var expected) && expected == existing.ETag))
-                {
-                    throw new StorageConcurrencyException(key);
-                }
+                CheckETag(key, eTag);
             }
 
             foreach (var (key, packed, _, expiresAt) in documents)
@@ -82,8 +77,47 @@ public class MemoryStorage : IExpiringStorage
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Entry entry;
+        bool found;
+        lock (_lock)
+        {
+            found = _items.TryGetValue(key, out entry);
+        }
+
+        return Task.FromResult(found ? new StoredDocument(Unpack(entry.Packed), FormatETag(entry.ETag)) : null);
+    }
+
+    /// <inheritdoc />
+    public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> json, string? eTag, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var packed = Pack(json.Span);
+        lock (_lock)
+        {
+            CheckETag(key, eTag);
+            var newETag = ++_lastETag;
+            _items[key] = new Entry(packed, newETag, expiresAt);
+            return Task.FromResult(FormatETag(newETag));
+        }
+    }
+
+    /// <summary>Under the lock: a conditional write over another version than the stored one is a conflict (an absent item is created).</summary>
+    private void CheckETag(string key, string? eTag)
+    {
+        if (!StorageExtensions.IsUnconditional(eTag)
+            && _items.TryGetValue(key, out var existing)
+            && !(long.TryParse(eTag, NumberStyles.None, CultureInfo.InvariantCulture, out var expected) && expected == existing.ETag))
+        {
+            throw new StorageConcurrencyException(key);
+        }
+    }
+
     /// <summary>The JSON's length (4 bytes, little-endian), then the JSON compressed with Brotli at its fastest level.</summary>
-    private static byte[] Pack(byte[] json)
+    private static byte[] Pack(ReadOnlySpan<byte> json)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(4 + BrotliEncoder.GetMaxCompressedLength(json.Length));
         try

@@ -5,10 +5,43 @@ using TriageBot.Protocol.Tests.TestDoubles;
 
 namespace TriageBot.Protocol.Tests.Builder;
 
-public class BotStateTests
+/// <summary>
+/// BotState's behaviour, on a storage that offers the document path (<see cref="IDocumentStorage"/>, as every storage of
+/// the project does) and on one that offers <see cref="IStorage"/> only; see the two classes at the end.
+/// </summary>
+public abstract class BotStateTests
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private readonly CountingStorage _storage = new();
+    private readonly CountingStorage _storage;
+
+    private protected BotStateTests(bool documentPath)
+    {
+        _storage = documentPath ? new CountingDocumentStorage() : new CountingStorage();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StateSavedThroughOnePath_LoadsThroughTheOther_AndUnchangedIsNotWrittenAgain(bool savedAsDocument)
+    {
+        var inner = new MemoryStorage();
+        var asDocuments = new CountingDocumentStorage(inner);
+        var asObjects = new CountingStorage(inner);
+        var saving = new ConversationState(savedAsDocument ? asDocuments : asObjects, _time) { RememberedActivityIds = 2 };
+        var loading = new ConversationState(savedAsDocument ? asObjects : asDocuments, _time) { RememberedActivityIds = 2 };
+        var first = NewTurn("act-1");
+        (await saving.CreateProperty<Counter>("counter").GetAsync(first, () => new Counter())).Value = 7;
+        await saving.CreateProperty<string>("text").SetAsync(first, "caf\u00e9 \"quoted\" <b>");
+        await saving.SaveChangesAsync(first);
+
+        var second = NewTurn("act-2");
+        Assert.True(await loading.HasSavedActivityAsync(NewTurn("act-1")));
+        Assert.Equal(7, (await loading.CreateProperty<Counter>("counter").GetAsync(second)).Value);
+        Assert.Equal("caf\u00e9 \"quoted\" <b>", await loading.CreateProperty<string>("text").GetAsync(second));
+        await loading.SaveChangesAsync(second);
+
+        Assert.Equal(1, asDocuments.Writes + asObjects.Writes);
+    }
 
     [Fact]
     public async Task SaveChangesAsync_ChangedTwiceInTurn_WritesOnce()
@@ -259,13 +292,14 @@ public class BotStateTests
         public int Value { get; set; }
     }
 
-    private sealed class CountingStorage : IStorage
+    /// <summary>A <see cref="MemoryStorage"/> seen through <see cref="IStorage"/> only, counting calls.</summary>
+    private class CountingStorage(MemoryStorage? inner = null) : IStorage
     {
-        private readonly MemoryStorage _inner = new();
+        private protected readonly MemoryStorage _inner = inner ?? new MemoryStorage();
 
-        public int Reads { get; private set; }
+        public int Reads { get; private protected set; }
 
-        public int Writes { get; private set; }
+        public int Writes { get; private protected set; }
 
         public List<string> WrittenKeys { get; } = [];
 
@@ -284,4 +318,27 @@ public class BotStateTests
 
         public Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default) => _inner.DeleteAsync(keys, cancellationToken);
     }
+
+    /// <summary>The same, with the document path too.</summary>
+    private sealed class CountingDocumentStorage(MemoryStorage? inner = null) : CountingStorage(inner), IDocumentStorage
+    {
+        public Task<StoredDocument?> ReadDocumentAsync(string key, CancellationToken cancellationToken = default)
+        {
+            Reads++;
+            return _inner.ReadDocumentAsync(key, cancellationToken);
+        }
+
+        public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> json, string? eTag, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+        {
+            Writes++;
+            WrittenKeys.Add(key);
+            return _inner.WriteDocumentAsync(key, json, eTag, expiresAt, cancellationToken);
+        }
+    }
 }
+
+/// <summary><see cref="BotStateTests"/> on a storage with the document path.</summary>
+public sealed class BotStateDocumentPathTests() : BotStateTests(documentPath: true);
+
+/// <summary><see cref="BotStateTests"/> on a storage with <see cref="IStorage"/> only.</summary>
+public sealed class BotStateObjectPathTests() : BotStateTests(documentPath: false);

@@ -161,6 +161,117 @@ public abstract class StorageContractTests
         Assert.Equal(["forever", "fresh"], (await storage.ReadAsync(["old", "edge", "fresh", "forever"])).Keys.Order());
     }
 
+    [Fact]
+    public async Task ReadDocumentAsync_MissingKey_ReturnsNull()
+    {
+        var storage = Documents(CreateStorage());
+
+        Assert.Null(await storage.ReadDocumentAsync("nope"));
+    }
+
+    [Fact]
+    public async Task WriteDocumentAsync_ReadsBackAsTheSameItemThroughBothPaths()
+    {
+        var storage = Documents(CreateStorage());
+
+        var eTag = await storage.WriteDocumentAsync("a", """{"text":"hello","count":3}"""u8.ToArray(), null, null);
+        var document = await storage.ReadDocumentAsync("a");
+        var note = (await storage.ReadAsync<Note>(["a"]))["a"];
+
+        Assert.False(string.IsNullOrEmpty(eTag));
+        Assert.Equal("""{"text":"hello","count":3}""", System.Text.Encoding.UTF8.GetString(document!.Json.Span));
+        Assert.Equal(eTag, document.ETag);
+        Assert.Equal(("hello", 3, eTag), (note.Text, note.Count, note.ETag));
+    }
+
+    [Fact]
+    public async Task ReadDocumentAsync_ItemWrittenAsObject_GivesItsJsonWithoutETag_AndItsETag()
+    {
+        var storage = Documents(CreateStorage());
+        var note = new Note { Text = "x", Count = 2 };
+        await storage.WriteAsync(new Dictionary<string, object> { ["a"] = note });
+
+        var document = await storage.ReadDocumentAsync("a");
+
+        var json = JsonNode.Parse(document!.Json.Span)!.AsObject();
+        Assert.Equal(("x", 2), (json["text"]!.GetValue<string>(), json["count"]!.GetValue<int>()));
+        Assert.False(json.ContainsKey("eTag"));
+        Assert.Equal(note.ETag, document.ETag);
+    }
+
+    [Fact]
+    public async Task WriteDocumentAsync_FollowsTheETagRules()
+    {
+        var storage = Documents(CreateStorage());
+        var v1 = await storage.WriteDocumentAsync("a", """{"text":"v1"}"""u8.ToArray(), StorageExtensions.IfAbsentETag, null);
+
+        // Created only if absent: a second first write is a conflict.
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteDocumentAsync("a", """{"text":"other"}"""u8.ToArray(), StorageExtensions.IfAbsentETag, null));
+        // Over the version read: written, with a new eTag; the old one is stale from then on.
+        var v2 = await storage.WriteDocumentAsync("a", """{"text":"v2"}"""u8.ToArray(), v1, null);
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteDocumentAsync("a", """{"text":"stale"}"""u8.ToArray(), v1, null));
+        Assert.NotEqual(v1, v2);
+        Assert.Equal("v2", (await storage.ReadAsync<Note>(["a"]))["a"].Text);
+
+        // Unconditional: written whatever is stored.
+        var v3 = await storage.WriteDocumentAsync("a", """{"text":"v3"}"""u8.ToArray(), "*", null);
+        Assert.Equal(("v3", v3), ((await storage.ReadAsync<Note>(["a"]))["a"].Text, (await storage.ReadDocumentAsync("a"))!.ETag));
+
+        // An item deleted meanwhile is created again by a conditional write (as WriteAsync does).
+        await storage.DeleteAsync(["a"]);
+        await storage.WriteDocumentAsync("a", """{"text":"again"}"""u8.ToArray(), v3, null);
+        Assert.Equal("again", (await storage.ReadAsync<Note>(["a"]))["a"].Text);
+    }
+
+    [Fact]
+    public async Task WriteDocumentAsync_ETagOfAnObjectWrite_IsTheVersionItWritesOver()
+    {
+        var storage = Documents(CreateStorage());
+        var note = new Note { Text = "v1" };
+        await storage.WriteAsync(new Dictionary<string, object> { ["a"] = note });
+
+        await storage.WriteDocumentAsync("a", """{"text":"v2"}"""u8.ToArray(), note.ETag, null);
+        note.Text = "v3";
+
+        await Assert.ThrowsAsync<StorageConcurrencyException>(() => storage.WriteAsync(new Dictionary<string, object> { ["a"] = note }));
+        Assert.Equal("v2", (await storage.ReadAsync<Note>(["a"]))["a"].Text);
+    }
+
+    [Fact]
+    public async Task WriteDocumentAsync_Expiry_IsPurged()
+    {
+        var storage = Documents(CreateStorage());
+        var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await storage.WriteDocumentAsync("old", "{}"u8.ToArray(), null, now.AddMinutes(-1));
+        await storage.WriteDocumentAsync("fresh", "{}"u8.ToArray(), null, now.AddDays(1));
+        await storage.WriteDocumentAsync("forever", "{}"u8.ToArray(), null, null);
+
+        Assert.Equal(1, await storage.PurgeExpiredAsync(now));
+        Assert.Equal(["forever", "fresh"], (await storage.ReadAsync(["old", "fresh", "forever"])).Keys.Order());
+    }
+
+    /// <summary>Every storage of the project offers the document path (conversation state goes through it).</summary>
+    private static DocumentStore Documents(IExpiringStorage storage) =>
+        new(Assert.IsAssignableFrom<IDocumentStorage>(storage), storage);
+
+    private sealed class DocumentStore(IDocumentStorage documents, IExpiringStorage expiring)
+    {
+        public Task<StoredDocument?> ReadDocumentAsync(string key) => documents.ReadDocumentAsync(key);
+
+        public Task<string> WriteDocumentAsync(string key, byte[] json, string? eTag, DateTimeOffset? expiresAt) =>
+            documents.WriteDocumentAsync(key, json, eTag, expiresAt);
+
+        public Task WriteAsync(IDictionary<string, object> changes) => expiring.WriteAsync(changes);
+
+        public Task<IDictionary<string, object>> ReadAsync(string[] keys) => expiring.ReadAsync(keys);
+
+        public Task<IDictionary<string, T>> ReadAsync<T>(string[] keys) => expiring.ReadAsync<T>(keys);
+
+        public Task DeleteAsync(string[] keys) => expiring.DeleteAsync(keys);
+
+        public Task<int> PurgeExpiredAsync(DateTimeOffset now) => expiring.PurgeExpiredAsync(now);
+    }
+
     public sealed class Note : IStoreItem
     {
         public string? Text { get; set; }
