@@ -119,7 +119,7 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
         return GuardAsync(() =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return Task.FromResult(ReadOne(key) is var (eTag, json) ? new StoredDocument(Encoding.UTF8.GetBytes(json), eTag) : null);
+            return Task.FromResult(ReadOne(key) is var (eTag, json) ? new StoredDocument(json, eTag) : null);
         });
     }
 
@@ -198,7 +198,7 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
     /// <summary>At most this many idle readers are kept; reads run synchronously, so about one per thread is in use.</summary>
     private static readonly int MaxIdleReaders = Environment.ProcessorCount * 2;
 
-    private (string ETag, string Json)? ReadOne(string key)
+    private (string ETag, byte[] Json)? ReadOne(string key)
     {
         // Like the writer, an open reader would go on reading a database file that was deleted or moved away, so the
         // file is looked for first: when it is gone the idle readers are dropped and opening a new one reports the outage.
@@ -211,7 +211,7 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
         }
 
         var reader = _readers.TryTake(out var idle) ? idle : new Reader(Open());
-        (string ETag, string Json)? found;
+        (string ETag, byte[] Json)? found;
         try
         {
             found = reader.Read(key);
@@ -249,11 +249,12 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
             _select.Prepare();
         }
 
-        public (string ETag, string Json)? Read(string key)
+        /// <summary>The item's eTag and its JSON as SQLite keeps it (UTF-8: no decoding into a string and back).</summary>
+        public (string ETag, byte[] Json)? Read(string key)
         {
             _select.Parameters[0].Value = key;
             using var reader = _select.ExecuteReader();
-            return reader.Read() ? (reader.GetString(0), reader.GetString(1)) : null;
+            return reader.Read() ? (reader.GetString(0), reader.GetFieldValue<byte[]>(1)) : null;
         }
 
         public void Dispose()
