@@ -60,6 +60,81 @@ public class MemoryStorageTests : StorageContractTests
         Assert.Equal("""{"i":199}""", Encoding.UTF8.GetString((await storage.ReadDocumentAsync("k49"))!.Json.Span));
         Assert.Equal("""{"i":150}""", Encoding.UTF8.GetString((await storage.ReadDocumentAsync("k0"))!.Json.Span));
     }
+
+    [Fact]
+    public async Task ItemsOfOneFamily_AreCompressedAgainstTheFamilysDictionary_AndReadBackExactly()
+    {
+        var storage = new MemoryStorage(hotWrites: 0);
+        var documents = Enumerable.Range(0, 40).Select(i => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            state = new
+            {
+                dialogState = new { dialogStack = new[] { new { id = "triage", state = new { stepIndex = i % 3 } } } },
+                triage = new { pasted = $"user {i} says: cannot sign in since {i} o'clock, error {i * 7919}", answers = new { plan = i % 2 == 0 ? "yes" : "no" } },
+            },
+            lastAccess = $"2026-11-24T10:{i:00}:00+00:00",
+            activityIds = new[] { $"a{i}", $"b{i}" },
+        })).ToList();
+        for (var i = 0; i < documents.Count; i++)
+        {
+            await storage.WriteDocumentAsync($"msteams/conversations/c{i}", documents[i], null, null);
+        }
+
+        for (var i = 0; i < documents.Count; i++)
+        {
+            Assert.Equal(documents[i], (await storage.ReadDocumentAsync($"msteams/conversations/c{i}"))!.Json.ToArray());
+        }
+
+        // Alone, each would take what Brotli makes of it; against the family's first item, far less.
+        var alone = documents.Sum(d => CompressedAlone(d));
+        Assert.Equal(40, storage.CompressedCount);
+        Assert.True(storage.CompressedBytes < alone / 2, $"{storage.CompressedBytes} bytes stored, {alone} compressed one by one");
+    }
+
+    [Fact]
+    public async Task ConcurrentWritesAndReads_WhileItemsAreCompressed_ReadOnlyWholeWrittenVersions()
+    {
+        // Few recent writes and many keys: buffers are given back and reused while others read and compress.
+        var storage = new MemoryStorage(hotWrites: 8);
+        var keys = Enumerable.Range(0, 24).Select(i => $"msteams/conversations/k{i}").ToArray();
+        static byte[] Version(string key, int writer, int n) => Encoding.UTF8.GetBytes($$"""{"key":"{{key}}","writer":{{writer}},"n":{{n}},"pad":"{{new string((char)('a' + n % 26), 200 + n % 300)}}"}""");
+        var torn = 0;
+
+        var tasks = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            for (var n = 0; n < 400; n++)
+            {
+                var key = keys[(n * 7 + writer) % keys.Length];
+                await storage.WriteDocumentAsync(key, Version(key, writer, n), null, null);
+                var readKey = keys[(n * 5 + writer * 3) % keys.Length];
+                if (await storage.ReadDocumentAsync(readKey) is { } read)
+                {
+                    var text = Encoding.UTF8.GetString(read.Json.Span);
+                    var parsed = System.Text.Json.JsonDocument.Parse(text).RootElement;
+                    var expected = Version(readKey, parsed.GetProperty("writer").GetInt32(), parsed.GetProperty("n").GetInt32());
+                    if (!read.Json.Span.SequenceEqual(expected))
+                    {
+                        Interlocked.Increment(ref torn);
+                    }
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+
+        Assert.Equal(0, torn);
+        Assert.True(storage.CompressedCount > 0);
+        foreach (var key in keys)
+        {
+            Assert.NotNull(await storage.ReadDocumentAsync(key));
+        }
+    }
+
+    private static int CompressedAlone(byte[] json)
+    {
+        var buffer = new byte[System.IO.Compression.BrotliEncoder.GetMaxCompressedLength(json.Length)];
+        Assert.True(System.IO.Compression.BrotliEncoder.TryCompress(json, buffer, out var written, quality: 1, window: 16));
+        return written;
+    }
 }
 
 /// <summary>The storage contract on a <see cref="MemoryStorage"/> that compresses every item at once.</summary>
