@@ -51,10 +51,7 @@ public sealed class Tokenizer
                 }
                 list.Add((words, canonicalWords));
             }
-        }
-        foreach (var (canonical, variants) in curated.Synonyms)
-        {
-            var canonicalWords = RawWords(canonical).ToArray();
+            // A single word of a synonym may also be a part of a compound: "Zertifikats|problem".
             foreach (var single in variants.Append(canonical).Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
             {
                 AddCompoundPart(single[0], canonicalWords);
