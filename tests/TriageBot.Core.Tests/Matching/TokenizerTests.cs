@@ -67,6 +67,8 @@ public sealed class TokenizerTests
             ["connect"] = ["verbindung"],
             ["problem"] = ["probleme"],
             ["server"] = [],
+            ["domain"] = ["domäne"],
+            ["forgotten"] = ["vergessen"],
         },
     });
 
@@ -90,6 +92,34 @@ public sealed class TokenizerTests
     public void Tokens_CompoundOfThreeParts_IsSplitTwice()
     {
         Assert.Equal(["server", "connect", "problem"], German.Tokens("Serververbindungsprobleme"));
+    }
+
+    [Fact]
+    public void Tokens_GermanSpelling_IsFoldedLikeTheCuratedWords()
+    {
+        Assert.Equal(["domain"], German.Tokens("Domaene"));
+        Assert.Equal(German.Tokens("ich weiß es"), German.Tokens("ich weiss es"));
+    }
+
+    [Fact]
+    public void Tokens_CuratedWordWithGermanInflectionEnding_IsReadAsThatWord()
+    {
+        Assert.Equal(["certificat"], German.Tokens("Zertifikates"));
+        Assert.Equal(["forgotten"], German.Tokens("vergessenen"));
+        Assert.Equal(["domain"], German.Tokens("Domänen"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundWithLinkingN_IsReadAsItsParts()
+    {
+        Assert.Equal(["domain", "problem"], German.Tokens("Domänenprobleme"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundOfCuratedFirstPartAndLongUnknownLastPart_KeepsBoth()
+    {
+        Assert.Equal(["certificat", "warnung"], German.Tokens("Zertifikatswarnung"));
+        Assert.Equal(["domain", "umstellung"], German.Tokens("Domänenumstellung"));
     }
 
     [Fact]
