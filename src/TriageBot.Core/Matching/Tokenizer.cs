@@ -428,23 +428,14 @@ public sealed class Tokenizer
     /// <summary>Appends a lower-case letter with German spelling folded: ä -> ae, ö -> oe, ü -> ue, ß -> ss.</summary>
     private static void AppendFolded(StringBuilder word, char c)
     {
-        switch (c)
+        var folded = c switch { 'ä' => "ae", 'ö' => "oe", 'ü' => "ue", 'ß' => "ss", _ => null };
+        if (folded is null)
         {
-            case 'ä':
-                word.Append("ae");
-                break;
-            case 'ö':
-                word.Append("oe");
-                break;
-            case 'ü':
-                word.Append("ue");
-                break;
-            case 'ß':
-                word.Append("ss");
-                break;
-            default:
-                word.Append(c);
-                break;
+            word.Append(c);
+        }
+        else
+        {
+            word.Append(folded);
         }
     }
 
