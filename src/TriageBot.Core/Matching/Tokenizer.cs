@@ -46,7 +46,17 @@ public sealed class Tokenizer
     public Tokenizer(CuratedData curated)
     {
         var cjkSynonyms = new List<(string Variant, string Canonical)>();
-        _stopWords = new HashSet<string>(curated.StopWords.Select(w => w.ToLowerInvariant()), StringComparer.Ordinal);
+        _stopWords = new HashSet<string>(curated.StopWords.Select(w => ContainsCjk(w) ? w.ToLowerInvariant() : string.Concat(RawWords(w))), StringComparer.Ordinal);
+        var curatedTexts = curated.StopWords
+            .Concat(curated.Synonyms.SelectMany(kv => kv.Value.Append(kv.Key)))
+            .Concat(curated.OffTopic).Concat(curated.InScope).Concat(curated.ProductNames).Concat(curated.ProblemWords)
+            .Concat(curated.OffTopicIntents).Concat(curated.Questions)
+            .Concat(curated.Concepts.Values.SelectMany(v => v))
+            .Concat(curated.Aliases.Values.SelectMany(byLocale => byLocale.Values.SelectMany(v => v)));
+        foreach (var text in curatedTexts.Where(t => !ContainsCjk(t)))
+        {
+            _curatedWords.UnionWith(RawWords(text).Where(w => w.Length >= MinCompoundPart));
+        }
         foreach (var (canonical, variants) in curated.Synonyms)
         {
             var canonicalWords = RawWords(canonical).ToArray();
@@ -78,17 +88,12 @@ public sealed class Tokenizer
         {
             AddCompoundPart(stop, [stop]);
         }
-        _compoundPartsBySpan = _compoundParts.GetAlternateLookup<ReadOnlySpan<char>>();
-        var curatedTexts = curated.StopWords
-            .Concat(curated.Synonyms.SelectMany(kv => kv.Value.Append(kv.Key)))
-            .Concat(curated.OffTopic).Concat(curated.InScope).Concat(curated.ProductNames).Concat(curated.ProblemWords)
-            .Concat(curated.OffTopicIntents).Concat(curated.Questions)
-            .Concat(curated.Concepts.Values.SelectMany(v => v))
-            .Concat(curated.Aliases.Values.SelectMany(byLocale => byLocale.Values.SelectMany(v => v)));
-        foreach (var text in curatedTexts.Where(t => !ContainsCjk(t)))
+        // The words of the concepts are a user's own words: "Zeit|abweichung".
+        foreach (var single in curated.Concepts.Values.SelectMany(v => v).Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
         {
-            _curatedWords.UnionWith(RawWords(text).Where(w => w.Length >= MinCompoundPart));
+            AddCompoundPart(single[0], single);
         }
+        _compoundPartsBySpan = _compoundParts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var list in _phraseSynonyms.Values)
         {
             list.Sort((a, b) => b.Variant.Length.CompareTo(a.Variant.Length));

@@ -60,7 +60,8 @@ public sealed class TokenizerTests
 
     private static readonly Tokenizer German = new(new CuratedData
     {
-        StopWords = new HashSet<string> { "fehler" },
+        StopWords = new HashSet<string> { "fehler", "für" },
+        Concepts = new Dictionary<string, IReadOnlyList<string>> { ["clockoff"] = ["abweichung"] },
         Synonyms = new Dictionary<string, IReadOnlyList<string>>
         {
             ["certificate"] = ["zertifikat", "zertifikats"],
@@ -99,6 +100,19 @@ public sealed class TokenizerTests
     {
         Assert.Equal(["domain"], German.Tokens("Domaene"));
         Assert.Equal(German.Tokens("ich weiß es"), German.Tokens("ich weiss es"));
+    }
+
+    [Fact]
+    public void Tokens_StopWordWithUmlaut_IsDroppedWhateverItsSpelling()
+    {
+        Assert.Equal(["server"], German.Tokens("für Server"));
+        Assert.Equal(["server"], German.Tokens("fuer Server"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundWithAConceptWord_IsReadAsItsParts()
+    {
+        Assert.Equal(["domain", "abweichung"], German.Tokens("Domänenabweichung"));
     }
 
     [Fact]
