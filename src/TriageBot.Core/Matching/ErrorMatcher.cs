@@ -63,6 +63,7 @@ public sealed class ErrorMatcher
     private readonly Tokenizer _tokenizer;
     private readonly Dictionary<string, int> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<string> _words = [];
+    /// <summary>Vocabulary words, found misspelt ("certifcate") -> their id.</summary>
     private readonly DeletionIndex<int> _wordTypos = new();
     private readonly double[] _weight;
     private readonly int[][] _postings;

@@ -27,6 +27,7 @@ public sealed class Tokenizer
 
     /// <summary>Every Latin-script word of the curated data (any list, aliases too), the forms an inflected word is read back to.</summary>
     private readonly HashSet<string> _curatedWords = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _curatedWordsBySpan;
 
     /// <summary>The shortest part of a compound that is looked up, and so the shortest compound is twice that.</summary>
     private const int MinCompoundPart = 4;
@@ -57,6 +58,7 @@ public sealed class Tokenizer
         {
             _curatedWords.UnionWith(RawWords(text).Where(w => w.Length >= MinCompoundPart));
         }
+        _curatedWordsBySpan = _curatedWords.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var (canonical, variants) in curated.Synonyms)
         {
             var canonicalWords = RawWords(canonical).ToArray();
@@ -327,7 +329,7 @@ public sealed class Tokenizer
         foreach (var ending in InflectionEndings)
         {
             if (word.Length - ending.Length >= MinCompoundPart && word.EndsWith(ending, StringComparison.Ordinal) &&
-                _curatedWords.Contains(word[..^ending.Length]))
+                _curatedWordsBySpan.Contains(word.AsSpan(0, word.Length - ending.Length)))
             {
                 return word[..^ending.Length];
             }
