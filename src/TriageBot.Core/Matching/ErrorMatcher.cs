@@ -63,7 +63,8 @@ public sealed class ErrorMatcher
     private readonly Tokenizer _tokenizer;
     private readonly Dictionary<string, int> _vocabulary = new(StringComparer.Ordinal);
     private readonly List<string> _words = [];
-    private readonly Dictionary<string, List<int>> _deletions = new(StringComparer.Ordinal);
+    /// <summary>Vocabulary words, found misspelt ("certifcate") -> their id.</summary>
+    private readonly DeletionIndex<int> _wordTypos = new();
     private readonly double[] _weight;
     private readonly int[][] _postings;
     private readonly Phrase[] _phrases;
@@ -76,9 +77,10 @@ public sealed class ErrorMatcher
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
     private readonly (int Symptom, int[] Concepts)[] _evidence;
-    private readonly Dictionary<string, List<string>> _problemDeletions = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string[]> _problemForms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<(string Form, int Id)>> _variantDeletions = new(StringComparer.Ordinal);
+    /// <summary>Misspelt problem words ("eror") -> what they mean (error).</summary>
+    private readonly DeletionIndex<string[]> _problemTypos = new();
+    /// <summary>Misspelt one-word synonym variants ("coudnt") -> the vocabulary word of their canonical form.</summary>
+    private readonly DeletionIndex<int> _variantTypos = new();
 
     private enum PhraseKind
     {
@@ -135,7 +137,10 @@ public sealed class ErrorMatcher
                     _vocabulary[t] = id = _vocabulary.Count;
                     _words.Add(t);
                     symptomsOf.Add([]);
-                    AddDeletions(t, id);
+                    if (t.Length >= 4 && char.IsAsciiLetter(t[0]))
+                    {
+                        _wordTypos.Add(t, id);
+                    }
                 }
                 symptomsOf[id].Add(r.Symptom);
             }
@@ -188,44 +193,25 @@ public sealed class ErrorMatcher
             .Where(e => e.Concepts.Length > 0)
             .ToArray();
 
-        // A misspelt one-word variant of a synonym ("coudnt" for "couldnt") still means its canonical word.
-        foreach (var (canonical, variants) in catalog.Curated.Synonyms)
-        {
-            var tokens = _tokenizer.Tokens(canonical);
-            if (tokens.Count != 1 || !_vocabulary.TryGetValue(tokens[0], out var id))
-            {
-                continue;
-            }
-            foreach (var form in variants.Select(v => v.ToLowerInvariant()).Where(IsTypoForm))
-            {
-                foreach (var d in Deletions(form, form.Length >= 7 ? 2 : 1))
-                {
-                    if (!_variantDeletions.TryGetValue(d, out var list))
-                    {
-                        _variantDeletions[d] = list = [];
-                    }
-                    list.Add((form, id));
-                }
-            }
-        }
-
         // A misspelt problem word still says that something goes wrong ("eror", "coudnt", "sigin"): the
         // single-word problem words and the one-word variants of their synonyms, found within an edit or two.
         foreach (var word in catalog.Curated.ProblemWords.SelectMany(w => w.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(IsTypoForm))
         {
-            AddProblemForm(word.ToLowerInvariant(), word);
+            AddProblemForm(word.ToLowerInvariant(), TokensWithStopWords(word));
         }
         foreach (var (canonical, variants) in catalog.Curated.Synonyms)
         {
-            var tokens = new List<string>();
-            _tokenizer.AppendTokens(canonical, tokens, tokens);
-            if (!_problemWords.AnyIn(tokens.ToHashSet(StringComparer.Ordinal)))
+            // A misspelt one-word variant of a synonym ("coudnt" for "couldnt") still means its canonical word.
+            var tokens = _tokenizer.Tokens(canonical);
+            var typoForms = variants.Select(v => v.ToLowerInvariant()).Where(IsTypoForm).ToList();
+            if (tokens.Count == 1 && _vocabulary.TryGetValue(tokens[0], out var id))
             {
-                continue;
+                typoForms.ForEach(form => _variantTypos.Add(form, id));
             }
-            foreach (var variant in variants.Where(IsTypoForm))
+            var meaning = TokensWithStopWords(canonical);
+            if (_problemWords.AnyIn(meaning.ToHashSet(StringComparer.Ordinal)))
             {
-                AddProblemForm(variant.ToLowerInvariant(), canonical);
+                typoForms.ForEach(form => AddProblemForm(form, meaning));
             }
         }
     }
@@ -241,44 +227,11 @@ public sealed class ErrorMatcher
     /// <summary>Words long enough to be recognised misspelt (one edit, two from seven letters).</summary>
     private static bool IsTypoForm(string word) => word.Length >= 5 && word.All(char.IsAsciiLetter);
 
-    private void AddProblemForm(string form, string meaning)
+    private void AddProblemForm(string form, string[] meaning)
     {
-        var tokens = new List<string>();
-        _tokenizer.AppendTokens(meaning, tokens, tokens);
         // A paste's words are stemmed ("enabeld" is read as "enabel"): the form is looked up stemmed too.
-        foreach (var f in new[] { form, Tokenizer.Stem(form) })
-        {
-            if (!_problemForms.TryAdd(f, tokens.ToArray()))
-            {
-                continue;
-            }
-            foreach (var d in Deletions(f, f.Length >= 7 ? 2 : 1))
-            {
-                if (!_problemDeletions.TryGetValue(d, out var list))
-                {
-                    _problemDeletions[d] = list = [];
-                }
-                list.Add(f);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Whether the paste says that something goes wrong; <paramref name="misspelt"/> holds what its
-    /// misspelt problem words mean ("eror" -> error), found while its words were looked up.
-    /// </summary>
-    private bool SaysProblem(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspelt)
-    {
-        if (_problemWords.AnyIn(seen, seenStopWords))
-        {
-            return true;
-        }
-        if (misspelt is null)
-        {
-            return false;
-        }
-        misspelt.UnionWith(seenStopWords);
-        return _problemWords.AnyIn(seen, misspelt);
+        _problemTypos.Add(form, meaning);
+        _problemTypos.Add(Tokenizer.Stem(form), meaning);
     }
 
     public Catalog Catalog => _catalog;
@@ -302,7 +255,9 @@ public sealed class ErrorMatcher
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var seenStopWords = new HashSet<string>(StringComparer.Ordinal);
         var lookups = new Dictionary<string, (int Id, double Quality, string[]? Problem)>(StringComparer.Ordinal);
+        // What the paste's misspelt words were read as: problem words ("eror" -> error), and long vocabulary words.
         HashSet<string>? misspeltProblem = null;
+        HashSet<string>? misspeltWords = null;
         var misspelt = false;
         var number = 0;
         var tokens = new List<string>();
@@ -322,6 +277,11 @@ public sealed class ErrorMatcher
                     if (found.Problem is not null)
                     {
                         (misspeltProblem ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(found.Problem);
+                    }
+                    // A misspelt word read as a short one ("place" as "plan") is too weak to name a concept.
+                    if (found is { Id: >= 0, Quality: < 1 } && _words[found.Id].Length >= MinMisspeltConceptWord)
+                    {
+                        (misspeltWords ??= new HashSet<string>(StringComparer.Ordinal)).Add(_words[found.Id]);
                     }
                 }
                 var (id, quality, _) = found;
@@ -347,7 +307,7 @@ public sealed class ErrorMatcher
         }
 
         var namesProduct = _inScope.AnyIn(seen);
-        var problem = SaysProblem(seen, seenStopWords, misspeltProblem);
+        var problem = _problemWords.AnyIn(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
         {
@@ -379,7 +339,7 @@ public sealed class ErrorMatcher
             // something goes wrong: a question about the product ("how do I enable SIP?") is no report.
             if (_evidence.Length > 0 && namesProduct && problem)
             {
-                AddConceptEvidence(seen, seenStopWords, lookups, scores);
+                AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
             }
 
             // Another product named and this one not: probably about that product, unless the paste
@@ -433,22 +393,12 @@ public sealed class ErrorMatcher
 
     /// <summary>
     /// Raises the scores of the symptoms whose curated concept sets the paste meets in full. Its words
-    /// count, its stop words ("get in") and the vocabulary words its misspelt words were read as.
+    /// count, its stop words ("get in") and the long vocabulary words its misspelt words were read as.
     /// </summary>
-    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords,
-        Dictionary<string, (int Id, double Quality, string[]? Problem)> lookups, Scores scores)
+    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspeltWords, Scores scores)
     {
-        // A misspelt word read as a short one ("place" as "plan") is too weak to name a concept.
-        var more = new HashSet<string>(seenStopWords, StringComparer.Ordinal);
-        foreach (var (_, found) in lookups)
-        {
-            if (found is { Id: >= 0, Quality: < 1 } && _words[found.Id].Length >= MinMisspeltConceptWord)
-            {
-                more.Add(_words[found.Id]);
-            }
-        }
         Span<bool> present = _conceptCount <= 512 ? stackalloc bool[_conceptCount] : new bool[_conceptCount];
-        _concepts.MarkPresent(seen, more, present);
+        _concepts.MarkPresent(seen, seenStopWords, misspeltWords, present);
         var count = _catalog.Symptoms.Count;
         Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];
         foreach (var (symptom, concepts) in _evidence)
@@ -502,11 +452,27 @@ public sealed class ErrorMatcher
             }
         }
 
-        /// <summary>Sets <paramref name="present"/>[tag] for every group whose words are all among <paramref name="words"/> and <paramref name="more"/>.</summary>
-        public void MarkPresent(HashSet<string> words, HashSet<string> more, Span<bool> present)
+        /// <summary>
+        /// Sets <paramref name="present"/>[tag] for every group whose words are all among <paramref name="words"/>,
+        /// <paramref name="more"/> and <paramref name="extra"/>.
+        /// </summary>
+        public void MarkPresent(HashSet<string> words, HashSet<string>? more, HashSet<string>? extra, Span<bool> present) =>
+            Find(words, more, extra, present);
+
+        /// <summary>Whether all words of some group are among <paramref name="words"/>, <paramref name="more"/> and <paramref name="extra"/>.</summary>
+        public bool AnyIn(HashSet<string> words, HashSet<string>? more = null, HashSet<string>? extra = null) =>
+            Find(words, more, extra, []);
+
+        /// <summary>The groups met, by the words they start with; with no <paramref name="present"/> to mark, stops at the first.</summary>
+        private bool Find(HashSet<string> words, HashSet<string>? more, HashSet<string>? extra, Span<bool> present)
         {
-            foreach (var firstWords in new[] { words, more })
+            var any = false;
+            foreach (var firstWords in (ReadOnlySpan<HashSet<string>?>)[words, more, extra])
             {
+                if (firstWords is null)
+                {
+                    continue;
+                }
                 foreach (var first in firstWords)
                 {
                     if (!_byFirstWord.TryGetValue(first, out var groups))
@@ -515,48 +481,30 @@ public sealed class ErrorMatcher
                     }
                     foreach (var (group, tag) in groups)
                     {
-                        if (!present[tag] && Contains(group, words, more))
+                        if ((present.IsEmpty || !present[tag]) && Contains(group, words, more, extra))
                         {
-                            present[tag] = true;
+                            if (present.IsEmpty)
+                            {
+                                return true;
+                            }
+                            present[tag] = any = true;
                         }
                     }
                 }
             }
+            return any;
         }
 
-        private static bool Contains(string[] group, HashSet<string> words, HashSet<string>? more)
+        private static bool Contains(string[] group, HashSet<string> words, HashSet<string>? more, HashSet<string>? extra)
         {
             for (var i = 1; i < group.Length; i++)
             {
-                if (!words.Contains(group[i]) && !(more?.Contains(group[i]) ?? false))
+                if (!words.Contains(group[i]) && !(more?.Contains(group[i]) ?? false) && !(extra?.Contains(group[i]) ?? false))
                 {
                     return false;
                 }
             }
             return true;
-        }
-
-        /// <summary>Whether all words of some group are among <paramref name="words"/> and <paramref name="more"/>.</summary>
-        public bool AnyIn(HashSet<string> words, HashSet<string>? more = null) =>
-            AnyStartingIn(words, words, more) || (more is not null && AnyStartingIn(more, words, more));
-
-        private bool AnyStartingIn(HashSet<string> firstWords, HashSet<string> words, HashSet<string>? more)
-        {
-            foreach (var first in firstWords)
-            {
-                if (!_byFirstWord.TryGetValue(first, out var groups))
-                {
-                    continue;
-                }
-                foreach (var (group, _) in groups)
-                {
-                    if (Contains(group, words, more))
-                    {
-                        return true;
-                    }
-                }
-            }
-            return false;
         }
     }
 
@@ -796,75 +744,66 @@ public sealed class ErrorMatcher
         {
             return (-1, 0, null);
         }
-        var bestId = -1;
-        var bestDistance = int.MaxValue;
-        var variantId = -1;
-        var variantDistance = int.MaxValue;
-        string[]? problem = null;
         var maxDistance = token.Length >= 8 ? 2 : 1;
-        foreach (var deletion in Deletions(token, maxDistance))
-        {
-            if (_deletions.TryGetValue(deletion, out var ids))
-            {
-                foreach (var candidate in ids)
-                {
-                    var d = Distance(token, _words[candidate], maxDistance);
-                    if (d <= maxDistance && (d < bestDistance || (d == bestDistance && _weight[candidate] > _weight[bestId])))
-                    {
-                        bestDistance = d;
-                        bestId = candidate;
-                    }
-                }
-            }
-            if (_variantDeletions.TryGetValue(deletion, out var variants))
-            {
-                foreach (var (form, formId) in variants)
-                {
-                    var d = Distance(token, form, maxDistance);
-                    if (d <= maxDistance && d < variantDistance)
-                    {
-                        variantDistance = d;
-                        variantId = formId;
-                    }
-                }
-            }
-            if (problem is null && _problemDeletions.TryGetValue(deletion, out var forms))
-            {
-                foreach (var form in forms)
-                {
-                    if (Distance(token, form, maxDistance) <= maxDistance)
-                    {
-                        problem = _problemForms[form];
-                        break;
-                    }
-                }
-            }
-        }
-        if (bestId < 0)
-        {
-            bestId = variantId;
-            bestDistance = variantDistance;
-        }
+        var deletions = Deletions(token, maxDistance);
+        var word = _wordTypos.Nearest(token, deletions, maxDistance, w => _weight[w]);
+        var variant = _variantTypos.Nearest(token, deletions, maxDistance);
+        var problem = _problemTypos.Nearest(token, deletions, maxDistance);
+        var (found, bestId, bestDistance) = word.Found ? word : variant;
         // A variant met exactly ("prompting" read as "prompt") is no misspelling.
-        return bestId < 0 ? (-1, 0, problem) : (bestId, bestDistance switch { 0 => 1.0, 1 => 0.85, _ => 0.7 }, problem);
+        return !found ? (-1, 0, problem.Value) : (bestId, bestDistance switch { 0 => 1.0, 1 => 0.85, _ => 0.7 }, problem.Value);
     }
 
-    private void AddDeletions(string word, int id)
+    /// <summary>
+    /// Words found within an edit or two of a paste's word (symmetric deletion: a word is filed under every
+    /// form it takes with one character deleted, two from seven letters), each with what it stands for.
+    /// </summary>
+    private sealed class DeletionIndex<T>
     {
-        if (word.Length < 4 || !char.IsAsciiLetter(word[0]))
+        private readonly Dictionary<string, T> _forms = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<string>> _byDeletion = new(StringComparer.Ordinal);
+
+        /// <summary>Files <paramref name="form"/>; a form filed before keeps its first meaning.</summary>
+        public void Add(string form, T value)
         {
-            return;
+            if (!_forms.TryAdd(form, value))
+            {
+                return;
+            }
+            foreach (var d in Deletions(form, form.Length >= 7 ? 2 : 1))
+            {
+                if (!_byDeletion.TryGetValue(d, out var list))
+                {
+                    _byDeletion[d] = list = [];
+                }
+                list.Add(form);
+            }
         }
-        foreach (var d in Deletions(word, word.Length >= 7 ? 2 : 1))
+
+        /// <summary>
+        /// The filed form closest to <paramref name="token"/> (whose <paramref name="deletions"/> are given), at most
+        /// <paramref name="maxDistance"/> edits away; of equally close ones the first met, or the one <paramref name="preference"/> ranks highest.
+        /// </summary>
+        public (bool Found, T? Value, int Distance) Nearest(string token, HashSet<string> deletions, int maxDistance, Func<T, double>? preference = null)
         {
-            if (!_deletions.TryGetValue(d, out var list))
+            (bool Found, T? Value, int Distance) best = (false, default, int.MaxValue);
+            foreach (var deletion in deletions)
             {
-                _deletions[d] = list = [];
+                if (!_byDeletion.TryGetValue(deletion, out var forms))
+                {
+                    continue;
+                }
+                foreach (var form in forms)
+                {
+                    var d = Distance(token, form, maxDistance);
+                    var value = _forms[form];
+                    if (d <= maxDistance && (d < best.Distance || (d == best.Distance && preference is not null && preference(value) > preference(best.Value!))))
+                    {
+                        best = (true, value, d);
+                    }
+                }
             }
-            if (!list.Contains(id))
-            {
-                list.Add(id);
-            }
+            return best;
         }
     }
 

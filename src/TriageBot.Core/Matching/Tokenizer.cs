@@ -11,6 +11,8 @@ namespace TriageBot.Core.Matching;
 /// spaces, so it becomes overlapping character pairs, which match across word boundaries; Chinese stop
 /// words and product names are cut out first. A long word that is none of the curated words but two
 /// of them joined (German compounds: "Zertifikatsproblem", "Serverfehler") is read as those two.
+/// German spelling is folded (ä -> ae, ö -> oe, ü -> ue, ß -> ss: "Domaene", "weiss"), and a German word
+/// that is a curated word with an inflection ending ("persönlichem", "vergessenen", "keiner") is read as that word.
 /// </summary>
 public sealed class Tokenizer
 {
@@ -23,13 +25,40 @@ public sealed class Tokenizer
     private readonly Dictionary<string, string[]> _compoundParts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _compoundPartsBySpan;
 
+    /// <summary>Every Latin-script word of the curated data (any list, aliases too), the forms an inflected word is read back to.</summary>
+    private readonly HashSet<string> _curatedWords = new(StringComparer.Ordinal);
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _curatedWordsBySpan;
+
     /// <summary>The shortest part of a compound that is looked up, and so the shortest compound is twice that.</summary>
     private const int MinCompoundPart = 4;
+
+    /// <summary>
+    /// The shortest unknown last part of a compound that is kept as a word of its own after a curated first part
+    /// ("Domänen|umstellung"), and the shortest such first part; shorter ones ("Server|raum", "down|loaded") leave the word whole.
+    /// </summary>
+    private const int MinUnknownTail = 5;
+
+    /// <summary>German inflection endings, longest first: "persönlich|em", "keine|r", "Zertifikat|es".</summary>
+    private static readonly string[] InflectionEndings = ["en", "em", "er", "es", "e", "n", "s"];
+
+    /// <summary>The linking elements between the parts of a German compound ("Zertifikat|s|problem", "Domäne|n|name").</summary>
+    private static readonly string[] LinkingElements = ["s", "n", "en", "es", "e"];
 
     public Tokenizer(CuratedData curated)
     {
         var cjkSynonyms = new List<(string Variant, string Canonical)>();
-        _stopWords = new HashSet<string>(curated.StopWords.Select(w => w.ToLowerInvariant()), StringComparer.Ordinal);
+        _stopWords = new HashSet<string>(curated.StopWords.Select(w => ContainsCjk(w) ? w.ToLowerInvariant() : string.Concat(RawWords(w))), StringComparer.Ordinal);
+        var curatedTexts = curated.StopWords
+            .Concat(curated.Synonyms.SelectMany(kv => kv.Value.Append(kv.Key)))
+            .Concat(curated.OffTopic).Concat(curated.InScope).Concat(curated.ProductNames).Concat(curated.ProblemWords)
+            .Concat(curated.OffTopicIntents).Concat(curated.Questions)
+            .Concat(curated.Concepts.Values.SelectMany(v => v))
+            .Concat(curated.Aliases.Values.SelectMany(byLocale => byLocale.Values.SelectMany(v => v)));
+        foreach (var text in curatedTexts.Where(t => !ContainsCjk(t)))
+        {
+            _curatedWords.UnionWith(RawWords(text).Where(w => w.Length >= MinCompoundPart));
+        }
+        _curatedWordsBySpan = _curatedWords.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var (canonical, variants) in curated.Synonyms)
         {
             var canonicalWords = RawWords(canonical).ToArray();
@@ -51,10 +80,7 @@ public sealed class Tokenizer
                 }
                 list.Add((words, canonicalWords));
             }
-        }
-        foreach (var (canonical, variants) in curated.Synonyms)
-        {
-            var canonicalWords = RawWords(canonical).ToArray();
+            // A single word of a synonym may also be a part of a compound: "Zertifikats|problem".
             foreach (var single in variants.Append(canonical).Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
             {
                 AddCompoundPart(single[0], canonicalWords);
@@ -63,6 +89,11 @@ public sealed class Tokenizer
         foreach (var stop in _stopWords.Where(w => !ContainsCjk(w)))
         {
             AddCompoundPart(stop, [stop]);
+        }
+        // The words of the concepts are a user's own words: "Zeit|abweichung".
+        foreach (var single in curated.Concepts.Values.SelectMany(v => v).Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
+        {
+            AddCompoundPart(single[0], single);
         }
         _compoundPartsBySpan = _compoundParts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var list in _phraseSynonyms.Values)
@@ -181,7 +212,7 @@ public sealed class Tokenizer
             else if (char.IsLetterOrDigit(c))
             {
                 FlushCjk();
-                word.Append(char.ToLowerInvariant(c));
+                AppendFolded(word, char.ToLowerInvariant(c));
             }
             else if (c is '\'' or '\u2019' && word.Length > 0)
             {
@@ -246,6 +277,10 @@ public sealed class Tokenizer
     {
         for (var i = 0; i < words.Count; i++)
         {
+            words[i] = Uninflected(words[i]);
+        }
+        for (var i = 0; i < words.Count; i++)
+        {
             if (_phraseSynonyms.TryGetValue(words[i], out var candidates))
             {
                 var replaced = false;
@@ -282,27 +317,72 @@ public sealed class Tokenizer
     }
 
     /// <summary>
-    /// The curated words a compound is made of (at most <paramref name="depth"/> of them; a linking "s"
-    /// after a part is allowed: "Zertifikats|problem", "Verbindungs|fehler"), longest first part first; null when it is none.
+    /// A word that is not curated but is a curated word with a German inflection ending ("persönlichem",
+    /// "vergessenen", "keiner") -> that curated word; any other word as it is.
+    /// </summary>
+    private string Uninflected(string word)
+    {
+        if (word.Length <= MinCompoundPart || _curatedWords.Contains(word) || !char.IsAsciiLetter(word[0]))
+        {
+            return word;
+        }
+        foreach (var ending in InflectionEndings)
+        {
+            if (word.Length - ending.Length >= MinCompoundPart && word.EndsWith(ending, StringComparison.Ordinal) &&
+                _curatedWordsBySpan.Contains(word.AsSpan(0, word.Length - ending.Length)))
+            {
+                return word[..^ending.Length];
+            }
+        }
+        return word;
+    }
+
+    /// <summary>
+    /// The curated words a compound is made of (at most <paramref name="depth"/> of them; a linking element
+    /// after a part is allowed: "Zertifikats|problem", "Domänen|umstellung"), longest first part first; the last
+    /// part may be inflected ("...|fehlern"), or unknown when it is long enough ("Domänen|umstellung" -> domain,
+    /// umstellung); null when it is none.
     /// </summary>
     private List<string>? SplitCompound(ReadOnlySpan<char> word, int depth)
     {
+        List<string>? headOnly = null;
         for (var cut = word.Length - MinCompoundPart; cut >= MinCompoundPart; cut--)
         {
-            var left = word[..cut];
-            if (!_compoundPartsBySpan.TryGetValue(left, out var meaning) &&
-                !(left[^1] == 's' && left.Length > MinCompoundPart && _compoundPartsBySpan.TryGetValue(left[..^1], out meaning)))
+            if (CompoundPart(word[..cut]) is not { } meaning)
             {
                 continue;
             }
             var right = word[cut..];
-            if (_compoundPartsBySpan.TryGetValue(right, out var rest))
+            if (_compoundPartsBySpan.TryGetValue(right, out var rest) || _compoundPartsBySpan.TryGetValue(Uninflected(right.ToString()), out rest))
             {
                 return [.. meaning, .. rest];
             }
             if (depth > 2 && SplitCompound(right, depth - 1) is { } more)
             {
                 return [.. meaning, .. more];
+            }
+            // A curated first part before an unknown last one: the longest such first part, if nothing splits in full.
+            if (headOnly is null && cut >= MinUnknownTail && right.Length >= MinUnknownTail && !meaning.All(_stopWords.Contains))
+            {
+                headOnly = [.. meaning, right.ToString()];
+            }
+        }
+        return headOnly;
+    }
+
+    /// <summary>What a compound's first part means: a curated word, possibly followed by a linking element.</summary>
+    private string[]? CompoundPart(ReadOnlySpan<char> left)
+    {
+        if (_compoundPartsBySpan.TryGetValue(left, out var meaning))
+        {
+            return meaning;
+        }
+        foreach (var link in LinkingElements)
+        {
+            if (left.Length - link.Length >= MinCompoundPart && left.EndsWith(link, StringComparison.Ordinal) &&
+                _compoundPartsBySpan.TryGetValue(left[..^link.Length], out meaning))
+            {
+                return meaning;
             }
         }
         return null;
@@ -352,6 +432,20 @@ public sealed class Tokenizer
         return w;
     }
 
+    /// <summary>Appends a lower-case letter with German spelling folded: ä -> ae, ö -> oe, ü -> ue, ß -> ss.</summary>
+    private static void AppendFolded(StringBuilder word, char c)
+    {
+        var folded = c switch { 'ä' => "ae", 'ö' => "oe", 'ü' => "ue", 'ß' => "ss", _ => null };
+        if (folded is null)
+        {
+            word.Append(c);
+        }
+        else
+        {
+            word.Append(folded);
+        }
+    }
+
     private static IEnumerable<string> RawWords(string text)
     {
         var sb = new StringBuilder();
@@ -359,7 +453,7 @@ public sealed class Tokenizer
         {
             if (char.IsLetterOrDigit(c))
             {
-                sb.Append(c);
+                AppendFolded(sb, c);
             }
             else if (c is '\'' or '\u2019')
             {

@@ -60,13 +60,16 @@ public sealed class TokenizerTests
 
     private static readonly Tokenizer German = new(new CuratedData
     {
-        StopWords = new HashSet<string> { "fehler" },
+        StopWords = new HashSet<string> { "fehler", "für" },
+        Concepts = new Dictionary<string, IReadOnlyList<string>> { ["clockoff"] = ["abweichung"] },
         Synonyms = new Dictionary<string, IReadOnlyList<string>>
         {
             ["certificate"] = ["zertifikat", "zertifikats"],
             ["connect"] = ["verbindung"],
             ["problem"] = ["probleme"],
             ["server"] = [],
+            ["domain"] = ["domäne"],
+            ["forgotten"] = ["vergessen"],
         },
     });
 
@@ -90,6 +93,47 @@ public sealed class TokenizerTests
     public void Tokens_CompoundOfThreeParts_IsSplitTwice()
     {
         Assert.Equal(["server", "connect", "problem"], German.Tokens("Serververbindungsprobleme"));
+    }
+
+    [Fact]
+    public void Tokens_GermanSpelling_IsFoldedLikeTheCuratedWords()
+    {
+        Assert.Equal(["domain"], German.Tokens("Domaene"));
+        Assert.Equal(German.Tokens("ich weiß es"), German.Tokens("ich weiss es"));
+    }
+
+    [Fact]
+    public void Tokens_StopWordWithUmlaut_IsDroppedWhateverItsSpelling()
+    {
+        Assert.Equal(["server"], German.Tokens("für Server"));
+        Assert.Equal(["server"], German.Tokens("fuer Server"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundWithAConceptWord_IsReadAsItsParts()
+    {
+        Assert.Equal(["domain", "abweichung"], German.Tokens("Domänenabweichung"));
+    }
+
+    [Fact]
+    public void Tokens_CuratedWordWithGermanInflectionEnding_IsReadAsThatWord()
+    {
+        Assert.Equal(["certificat"], German.Tokens("Zertifikates"));
+        Assert.Equal(["forgotten"], German.Tokens("vergessenen"));
+        Assert.Equal(["domain"], German.Tokens("Domänen"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundWithLinkingN_IsReadAsItsParts()
+    {
+        Assert.Equal(["domain", "problem"], German.Tokens("Domänenprobleme"));
+    }
+
+    [Fact]
+    public void Tokens_CompoundOfCuratedFirstPartAndLongUnknownLastPart_KeepsBoth()
+    {
+        Assert.Equal(["certificat", "warnung"], German.Tokens("Zertifikatswarnung"));
+        Assert.Equal(["domain", "umstellung"], German.Tokens("Domänenumstellung"));
     }
 
     [Fact]
