@@ -299,7 +299,7 @@ public sealed class ErrorMatcher
                     continue;
                 }
                 known ??= [];
-                (order ??= []).Add(quality >= 1 ? id : -1);
+                (order ??= []).Add(id);
                 if (!known.TryGetValue(id, out var q) || q < quality)
                 {
                     known[id] = quality;
@@ -597,7 +597,7 @@ public sealed class ErrorMatcher
     }
 
 
-    /// <param name="order">The segment's words in the order written (a misspelt one as -1): a quote has a message's words in its order.</param>
+    /// <param name="order">The segment's known words in the order written: a quote has a message's words in its order.</param>
     private void ScoreSegment(Dictionary<int, double> segment, string segmentText, List<int> order, Scores scores)
     {
         var matched = scores.Matched;
@@ -640,8 +640,9 @@ public sealed class ErrorMatcher
                 score *= 0.9;
             }
             var symptom = phrase.Symptom;
-            // A long documented message word for word (the symptom is touched below: this phrase scores above 0).
-            if (phrase.Quotable && coverage >= 0.999 && !scores.Quoted[symptom])
+            // A long documented message word for word, typos forgiven (a misspelt word counts 0.7 to 0.85, so all of
+            // them give at least that coverage); the symptom is touched below: this phrase scores above 0.
+            if (phrase.Quotable && coverage >= 0.7 && !scores.Quoted[symptom])
             {
                 scores.Quoted[symptom] = InOrder(phrase.Tokens, order);
             }
