@@ -325,7 +325,7 @@ public sealed class ErrorMatcher
                 // A window: this line and the next lines that directly follow it.
                 var segment = new Dictionary<int, double>(lines[start].Tokens);
                 var segmentText = lines[start].Text;
-                var segmentOrder = lines[start].Order;
+                var end = start + 1;
                 for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
                 {
                     foreach (var (id, q) in lines[k].Tokens)
@@ -336,9 +336,9 @@ public sealed class ErrorMatcher
                         }
                     }
                     segmentText += "\n" + lines[k].Text;
-                    segmentOrder = [.. segmentOrder, .. lines[k].Order];
+                    end = k + 1;
                 }
-                ScoreSegment(segment, segmentText, segmentOrder, scores);
+                ScoreSegment(segment, segmentText, lines, start, end, scores);
                 if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
                 {
                     break;
@@ -359,7 +359,9 @@ public sealed class ErrorMatcher
             // long message when nothing in it says that something goes wrong).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(text);
+            // Case, punctuation and German spelling folded, for the curated phrases matched in order.
+            var folded = OrderedPhrases.Normalize(text);
+            var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -397,7 +399,7 @@ public sealed class ErrorMatcher
             var decision = Decide(candidates, namesProduct, problem);
             // An instruction to the bot ("reply only with ...", "ignore your rules") is no report, whatever it quotes:
             // answering it with the row it names would do as it says.
-            if (decision != MatchDecision.None && _instructions.AnyIn(text))
+            if (decision != MatchDecision.None && _instructions.AnyIn(folded))
             {
                 return new MatchResult(MatchDecision.None, [], language, notice);
             }
@@ -597,8 +599,10 @@ public sealed class ErrorMatcher
     }
 
 
-    /// <param name="order">The segment's known words in the order written: a quote has a message's words in its order.</param>
-    private void ScoreSegment(Dictionary<int, double> segment, string segmentText, List<int> order, Scores scores)
+    /// <param name="lines">The paste's lines, of which <paramref name="start"/> to <paramref name="end"/> (exclusive) make up the
+    /// segment: their words in the order written tell a quote (a message's words in its order).</param>
+    private void ScoreSegment(Dictionary<int, double> segment, string segmentText,
+        List<(int Number, Dictionary<int, double> Tokens, string Text, List<int> Order)> lines, int start, int end, Scores scores)
     {
         var matched = scores.Matched;
         var touched = scores.TouchedPhrases;
@@ -606,6 +610,7 @@ public sealed class ErrorMatcher
         var bestPhrase = scores.Phrase;
         var segmentWeight = 0.0;
         string? normalizedText = null;
+        List<int>? order = null;
         foreach (var (id, q) in segment)
         {
             var w = _weight[id] * q;
@@ -644,6 +649,7 @@ public sealed class ErrorMatcher
             // them give at least that coverage); the symptom is touched below: this phrase scores above 0.
             if (phrase.Quotable && coverage >= 0.7 && !scores.Quoted[symptom])
             {
+                order ??= end - start == 1 ? lines[start].Order : lines.GetRange(start, end - start).SelectMany(l => l.Order).ToList();
                 scores.Quoted[symptom] = InOrder(phrase.Tokens, order);
             }
             var tie = score == best[symptom] && bestPhrase[symptom] >= 0

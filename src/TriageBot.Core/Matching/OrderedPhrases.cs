@@ -11,26 +11,65 @@ internal sealed class OrderedPhrases
     /// <summary>How many characters (about three words) may stand between two parts of a phrase.</summary>
     private const int MaxGap = 16;
 
-    private readonly string[][] _phrases;
+    /// <summary>The phrases that start with a Latin-script word, by that word: a paste's words are looked up, not every phrase searched.</summary>
+    private readonly Dictionary<string, List<string[]>> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string[]>>.AlternateLookup<ReadOnlySpan<char>> _byFirstWordSpan;
 
-    public OrderedPhrases(IEnumerable<string> phrases) =>
-        _phrases = phrases.Select(p => Normalize(p).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length > 0).ToArray();
+    /// <summary>The phrases that start with Chinese, searched in Chinese text only.</summary>
+    private readonly string[][] _cjkFirst;
 
-    public bool IsEmpty => _phrases.Length == 0;
-
-    /// <summary>Whether <paramref name="text"/> contains one of the phrases.</summary>
-    public bool AnyIn(string text)
+    public OrderedPhrases(IEnumerable<string> phrases)
     {
-        if (_phrases.Length == 0)
+        var all = phrases.Select(p => Normalize(p).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length > 0).ToList();
+        _cjkFirst = all.Where(p => Tokenizer.ContainsCjk(p[0])).ToArray();
+        foreach (var phrase in all.Where(p => !Tokenizer.ContainsCjk(p[0])))
         {
-            return false;
-        }
-        var normalized = Normalize(text);
-        foreach (var phrase in _phrases)
-        {
-            if (Contains(phrase, normalized, 0, 0))
+            if (!_byFirstWord.TryGetValue(phrase[0], out var list))
             {
-                return true;
+                _byFirstWord[phrase[0]] = list = [];
+            }
+            list.Add(phrase);
+        }
+        _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases.</summary>
+    public bool AnyIn(string normalized)
+    {
+        if (_byFirstWord.Count > 0)
+        {
+            var start = -1;
+            for (var i = 0; i <= normalized.Length; i++)
+            {
+                var inWord = i < normalized.Length && normalized[i] != ' ' && !Tokenizer.IsCjk(normalized[i]);
+                if (inWord && start < 0)
+                {
+                    start = i;
+                }
+                else if (!inWord && start >= 0)
+                {
+                    if (_byFirstWordSpan.TryGetValue(normalized.AsSpan(start, i - start), out var phrases))
+                    {
+                        foreach (var phrase in phrases)
+                        {
+                            if (Contains(phrase, normalized, 0, start))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                    start = -1;
+                }
+            }
+        }
+        if (_cjkFirst.Length > 0 && Tokenizer.ContainsCjk(normalized))
+        {
+            foreach (var phrase in _cjkFirst)
+            {
+                if (Contains(phrase, normalized, 0, 0))
+                {
+                    return true;
+                }
             }
         }
         return false;
@@ -66,7 +105,7 @@ internal sealed class OrderedPhrases
     }
 
     /// <summary>Lower-case letters and digits, single spaces between runs of them, apostrophes dropped ("don't": dont).</summary>
-    private static string Normalize(string text)
+    public static string Normalize(string text)
     {
         var result = new System.Text.StringBuilder(text.Length);
         var space = true;
