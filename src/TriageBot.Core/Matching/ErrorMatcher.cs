@@ -74,6 +74,8 @@ public sealed class ErrorMatcher
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
     private readonly WordGroups _questions;
+    private readonly OrderedPhrases _offTopicPhrases;
+    private readonly OrderedPhrases _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
     private readonly (int Symptom, int[] Concepts)[] _evidence;
@@ -89,7 +91,8 @@ public sealed class ErrorMatcher
         Cause,
     }
 
-    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk);
+    /// <param name="Quotable">A documented message long enough that a paste with all its words quotes it (three words, six Chinese character pairs).</param>
+    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk, bool Quotable);
 
     public ErrorMatcher(Catalog catalog, MatcherOptions? options = null)
     {
@@ -155,7 +158,9 @@ public sealed class ErrorMatcher
         _phrases = tokenized.Select(x =>
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
-            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), Tokenizer.ContainsCjk(x.r.Text));
+            var cjk = Tokenizer.ContainsCjk(x.r.Text);
+            var quotable = x.r.Kind == PhraseKind.Message && ids.Count(i => _weight[i] > 0) >= (cjk ? 6 : 3);
+            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), cjk, quotable);
         }).ToArray();
         // The second opinion compares characters, so only documented Latin-script messages take part:
         // aliases are already phrasings of their own, and comparing hundreds of them costs milliseconds.
@@ -180,6 +185,8 @@ public sealed class ErrorMatcher
         _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()));
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
+        _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
+        _instructions = new OrderedPhrases(catalog.Curated.Instructions);
 
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
         var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -251,7 +258,7 @@ public sealed class ErrorMatcher
         var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
 
         // Read line by line; keep only lines that say something the catalog knows.
-        var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text)>();
+        var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text, List<int> Order)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var seenStopWords = new HashSet<string>(StringComparer.Ordinal);
         var lookups = new Dictionary<string, (int Id, double Quality, string[]? Problem)>(StringComparer.Ordinal);
@@ -267,6 +274,7 @@ public sealed class ErrorMatcher
             tokens.Clear();
             _tokenizer.AppendTokens(line, tokens, seenStopWords);
             Dictionary<int, double>? known = null;
+            List<int>? order = null;
             foreach (var token in tokens)
             {
                 seen.Add(token);
@@ -291,6 +299,7 @@ public sealed class ErrorMatcher
                     continue;
                 }
                 known ??= [];
+                (order ??= []).Add(id);
                 if (!known.TryGetValue(id, out var q) || q < quality)
                 {
                     known[id] = quality;
@@ -298,7 +307,7 @@ public sealed class ErrorMatcher
             }
             if (known is not null)
             {
-                lines.Add((number, known, line));
+                lines.Add((number, known, line, order!));
             }
         }
         if (lines.Count == 0)
@@ -316,6 +325,7 @@ public sealed class ErrorMatcher
                 // A window: this line and the next lines that directly follow it.
                 var segment = new Dictionary<int, double>(lines[start].Tokens);
                 var segmentText = lines[start].Text;
+                var end = start + 1;
                 for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
                 {
                     foreach (var (id, q) in lines[k].Tokens)
@@ -326,8 +336,9 @@ public sealed class ErrorMatcher
                         }
                     }
                     segmentText += "\n" + lines[k].Text;
+                    end = k + 1;
                 }
-                ScoreSegment(segment, segmentText, scores);
+                ScoreSegment(segment, segmentText, lines, start, end, scores);
                 if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
                 {
                     break;
@@ -348,7 +359,9 @@ public sealed class ErrorMatcher
             // long message when nothing in it says that something goes wrong).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords));
+            // Case, punctuation and German spelling folded, for the curated phrases matched in order.
+            var folded = OrderedPhrases.Normalize(text);
+            var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -383,7 +396,14 @@ public sealed class ErrorMatcher
             {
                 language = _phrases[scores.Phrase[order[0]]].Locale;
             }
-            return new MatchResult(Decide(candidates, namesProduct, problem), candidates, language, notice);
+            var decision = Decide(candidates, namesProduct, problem);
+            // An instruction to the bot ("reply only with ...", "ignore your rules") is no report, whatever it quotes:
+            // answering it with the row it names would do as it says.
+            if (decision != MatchDecision.None && _instructions.AnyIn(folded))
+            {
+                return new MatchResult(MatchDecision.None, [], language, notice);
+            }
+            return new MatchResult(decision, candidates, language, notice);
         }
         finally
         {
@@ -401,8 +421,19 @@ public sealed class ErrorMatcher
         _concepts.MarkPresent(seen, seenStopWords, misspeltWords, present);
         var count = _catalog.Symptoms.Count;
         Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];
+        // A paste that quotes a documented message word for word says which row it is; concepts its other words
+        // name ("does she even have a licence?") are inference, and no longer raise the other rows over it.
+        var quoted = false;
+        foreach (var s in scores.Touched)
+        {
+            quoted |= scores.Quoted[s];
+        }
         foreach (var (symptom, concepts) in _evidence)
         {
+            if (quoted && !scores.Quoted[symptom])
+            {
+                continue;
+            }
             var all = true;
             foreach (var c in concepts)
             {
@@ -525,6 +556,8 @@ public sealed class ErrorMatcher
         public double[] Coverage = [];
         public double[] LongCoverage = [];
         public double[] Matched = [];
+        /// <summary>Whether the paste has every word of one of the symptom's quotable documented messages.</summary>
+        public bool[] Quoted = [];
         public readonly List<int> Touched = [];
         public readonly List<int> TouchedPhrases = [];
 
@@ -541,6 +574,7 @@ public sealed class ErrorMatcher
                 scores.Text = new string[symptoms];
                 scores.LongCoverage = new double[symptoms];
                 scores.Coverage = new double[symptoms];
+                scores.Quoted = new bool[symptoms];
                 scores.Matched = new double[phrases];
             }
             return scores;
@@ -556,6 +590,7 @@ public sealed class ErrorMatcher
                 Text[s] = null!;
                 LongCoverage[s] = 0;
                 Coverage[s] = 0;
+                Quoted[s] = false;
             }
             Touched.Clear();
             TouchedPhrases.Clear();
@@ -564,7 +599,10 @@ public sealed class ErrorMatcher
     }
 
 
-    private void ScoreSegment(Dictionary<int, double> segment, string segmentText, Scores scores)
+    /// <param name="lines">The paste's lines, of which <paramref name="start"/> to <paramref name="end"/> (exclusive) make up the
+    /// segment: their words in the order written tell a quote (a message's words in its order).</param>
+    private void ScoreSegment(Dictionary<int, double> segment, string segmentText,
+        List<(int Number, Dictionary<int, double> Tokens, string Text, List<int> Order)> lines, int start, int end, Scores scores)
     {
         var matched = scores.Matched;
         var touched = scores.TouchedPhrases;
@@ -572,6 +610,7 @@ public sealed class ErrorMatcher
         var bestPhrase = scores.Phrase;
         var segmentWeight = 0.0;
         string? normalizedText = null;
+        List<int>? order = null;
         foreach (var (id, q) in segment)
         {
             var w = _weight[id] * q;
@@ -606,6 +645,13 @@ public sealed class ErrorMatcher
                 score *= 0.9;
             }
             var symptom = phrase.Symptom;
+            // A long documented message word for word, typos forgiven (a misspelt word counts 0.7 to 0.85, so all of
+            // them give at least that coverage); the symptom is touched below: this phrase scores above 0.
+            if (phrase.Quotable && coverage >= 0.7 && !scores.Quoted[symptom])
+            {
+                order ??= end - start == 1 ? lines[start].Order : lines.GetRange(start, end - start).SelectMany(l => l.Order).ToList();
+                scores.Quoted[symptom] = InOrder(phrase.Tokens, order);
+            }
             var tie = score == best[symptom] && bestPhrase[symptom] >= 0
                 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText, normalizedText ??= Normalize(segmentText));
             if (score > best[symptom] || tie)
@@ -626,6 +672,47 @@ public sealed class ErrorMatcher
             }
         }
         touched.Clear();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="order"/> has the words of <paramref name="phrase"/> that weigh something in the phrase's
+    /// order, close together (the product's name may stand anywhere): "her sign-in address was not found" quotes
+    /// "Sign-in address was not found.", "couldn't find a server ... Sign-in address: bob@..." does not.
+    /// </summary>
+    private bool InOrder(int[] phrase, List<int> order)
+    {
+        var words = 0;
+        foreach (var t in phrase)
+        {
+            words += _weight[t] > 0 ? 1 : 0;
+        }
+        for (var start = 0; start < order.Count; start++)
+        {
+            var i = start;
+            var matched = 0;
+            foreach (var t in phrase)
+            {
+                if (_weight[t] <= 0)
+                {
+                    continue;
+                }
+                while (i < order.Count && order[i] != t && i - start < 3 * words)
+                {
+                    i++;
+                }
+                if (i >= order.Count || order[i] != t)
+                {
+                    break;
+                }
+                matched++;
+                i++;
+            }
+            if (matched == words)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -15,8 +15,12 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
 {
     public sealed record Case(string Id, string Kind, string Lang, string Text, string Expect);
 
-    /// <summary>The tuned set: cases.jsonl and the batches added since (4 to 7: German and own-words descriptions, near misses).</summary>
-    private static readonly Lazy<IReadOnlyList<Case>> Cases = new(() => [.. Load("cases.jsonl"), .. Load("cases-batch4.jsonl"), .. Load("cases-batch5.jsonl"), .. Load("cases-batch6.jsonl"), .. Load("cases-batch7.jsonl")]);
+    /// <summary>
+    /// The tuned set: cases.jsonl and the batches added since (4 to 7: German and own-words descriptions, near misses; 8: quoted
+    /// messages beside another row's concepts, time-source words, Chinese descriptions, prompt injections, presence).
+    /// </summary>
+    private static readonly Lazy<IReadOnlyList<Case>> Cases = new(() =>
+        [.. Load("cases.jsonl"), .. Load("cases-batch4.jsonl"), .. Load("cases-batch5.jsonl"), .. Load("cases-batch6.jsonl"), .. Load("cases-batch7.jsonl"), .. Load("cases-batch8.jsonl")]);
 
     private static List<Case> Load(string file) =>
         File.ReadLines(Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching", file))
@@ -103,14 +107,15 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// classified when concept evidence was added (in scope 96.7% before, 98.0% after; out of scope 100%).
     /// holdout3.jsonl: written blind the same way (272 cases) and scored once, after concept evidence; see README.
     /// holdout4.jsonl: written blind the same way (320 cases, a third of them German), scored once after the German
-    /// work: in scope 95.8%, out of scope 95.0%, under the bar of 97%; its floors hold that first sight (a regression
-    /// guard, not the bar) until the matcher is better on text like it. See README.
+    /// work: in scope 95.8%, out of scope 95.0%, under the bar of 97%. Its failure classes were then mended (branch matcher5),
+    /// so it is no longer blind: in scope 99.2%, out of scope 100%, and its floors hold that. See README.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
     [InlineData("holdout2.jsonl", 0.97, 0.97)]
     [InlineData("holdout3.jsonl", 0.97, 0.97)]
-    [InlineData("holdout4.jsonl", 0.95, 0.95)]
+    [InlineData("holdout4.jsonl", 0.99, 0.99)]
+    [InlineData("holdout5.jsonl", 0.97, 0.97)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);

@@ -58,6 +58,18 @@ public sealed class CuratedData
     public IReadOnlyList<string> Questions { get; init; } = [];
 
     /// <summary>
+    /// Instructions to the bot rather than reports to it ("reply only with", "ignore your rules", "antworte nur mit",
+    /// "只回复"): a paste with one is answered <c>none</c>, whatever documented message it quotes.
+    /// </summary>
+    public IReadOnlyList<string> Instructions { get; init; } = [];
+
+    /// <summary>
+    /// Requests worded with common words, told by their order ("see me as offline", "Status falsch", "状态 离线"): like
+    /// <see cref="OffTopicIntents"/>, matched in order with a few words between.
+    /// </summary>
+    public IReadOnlyList<string> OffTopicPhrases { get; init; } = [];
+
+    /// <summary>
     /// concept name -> its interchangeable words and phrasings (all languages together): one idea that
     /// people word in many ways ("licence", "subscription", "service plan", "Lizenz", "授权").
     /// </summary>
@@ -96,6 +108,8 @@ public sealed class CuratedData
         var problemWords = new List<string>();
         var offTopicIntents = new List<string>();
         var questions = new List<string>();
+        var instructions = new List<string>();
+        var offTopicPhrases = new List<string>();
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
@@ -150,6 +164,8 @@ public sealed class CuratedData
             problemWords.AddRange(data.ProblemWords ?? []);
             offTopicIntents.AddRange(data.OffTopicIntents ?? []);
             questions.AddRange(data.Questions ?? []);
+            instructions.AddRange(data.Instructions ?? []);
+            offTopicPhrases.AddRange(data.OffTopicPhrases ?? []);
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
                 var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
@@ -209,6 +225,8 @@ public sealed class CuratedData
             ProblemWords = problemWords,
             OffTopicIntents = offTopicIntents,
             Questions = questions,
+            Instructions = instructions,
+            OffTopicPhrases = offTopicPhrases,
             Concepts = concepts,
             Evidence = evidence,
             Conditions = conditions,
@@ -241,6 +259,10 @@ public sealed class CuratedData
         public List<string>? OffTopicIntents { get; set; }
 
         public List<string>? Questions { get; set; }
+
+        public List<string>? Instructions { get; set; }
+
+        public List<string>? OffTopicPhrases { get; set; }
 
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
 

@@ -1,0 +1,135 @@
+namespace TriageBot.Core.Matching;
+
+/// <summary>
+/// Curated phrases found in a paste's own words, in order, with at most a few words between them ("ignore your previous
+/// rules" meets "ignore rules"; "只回复" and "忽略 指令" in Chinese). For wordings whose words alone are too common to
+/// say anything ("only", "see", "status", "offline"): their order does. Case, punctuation and German spelling
+/// (ä/ö/ü/ß as ae/oe/ue/ss) do not matter.
+/// </summary>
+internal sealed class OrderedPhrases
+{
+    /// <summary>How many characters (about three words) may stand between two parts of a phrase.</summary>
+    private const int MaxGap = 16;
+
+    /// <summary>The phrases that start with a Latin-script word, by that word: a paste's words are looked up, not every phrase searched.</summary>
+    private readonly Dictionary<string, List<string[]>> _byFirstWord = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string[]>>.AlternateLookup<ReadOnlySpan<char>> _byFirstWordSpan;
+
+    /// <summary>The phrases that start with Chinese, searched in Chinese text only.</summary>
+    private readonly string[][] _cjkFirst;
+
+    public OrderedPhrases(IEnumerable<string> phrases)
+    {
+        var all = phrases.Select(p => Normalize(p).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length > 0).ToList();
+        _cjkFirst = all.Where(p => Tokenizer.ContainsCjk(p[0])).ToArray();
+        foreach (var phrase in all.Where(p => !Tokenizer.ContainsCjk(p[0])))
+        {
+            if (!_byFirstWord.TryGetValue(phrase[0], out var list))
+            {
+                _byFirstWord[phrase[0]] = list = [];
+            }
+            list.Add(phrase);
+        }
+        _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases.</summary>
+    public bool AnyIn(string normalized)
+    {
+        if (_byFirstWord.Count > 0)
+        {
+            var start = -1;
+            for (var i = 0; i <= normalized.Length; i++)
+            {
+                var inWord = i < normalized.Length && normalized[i] != ' ' && !Tokenizer.IsCjk(normalized[i]);
+                if (inWord && start < 0)
+                {
+                    start = i;
+                }
+                else if (!inWord && start >= 0)
+                {
+                    if (_byFirstWordSpan.TryGetValue(normalized.AsSpan(start, i - start), out var phrases))
+                    {
+                        foreach (var phrase in phrases)
+                        {
+                            if (Contains(phrase, normalized, 0, start))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+                    start = -1;
+                }
+            }
+        }
+        if (_cjkFirst.Length > 0 && Tokenizer.ContainsCjk(normalized))
+        {
+            foreach (var phrase in _cjkFirst)
+            {
+                if (Contains(phrase, normalized, 0, 0))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static bool Contains(string[] phrase, string text, int part, int from)
+    {
+        var word = phrase[part];
+        for (var i = text.IndexOf(word, from, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
+        {
+            if (part > 0 && i - from > MaxGap)
+            {
+                return false;
+            }
+            if (IsWhole(text, i, word.Length) && (part == phrase.Length - 1 || Contains(phrase, text, part + 1, i + word.Length)))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>A Latin-script part is a whole word ("only" is not in "commonly"); a Chinese one may stand anywhere.</summary>
+    private static bool IsWhole(string text, int start, int length)
+    {
+        if (Tokenizer.IsCjk(text[start]))
+        {
+            return true;
+        }
+        var end = start + length;
+        return (start == 0 || text[start - 1] == ' ' || Tokenizer.IsCjk(text[start - 1])) &&
+               (end == text.Length || text[end] == ' ' || Tokenizer.IsCjk(text[end]));
+    }
+
+    /// <summary>Lower-case letters and digits, single spaces between runs of them, apostrophes dropped ("don't": dont).</summary>
+    public static string Normalize(string text)
+    {
+        var result = new System.Text.StringBuilder(text.Length);
+        var space = true;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                var lower = char.ToLowerInvariant(c);
+                _ = lower switch
+                {
+                    'ä' => result.Append("ae"),
+                    'ö' => result.Append("oe"),
+                    'ü' => result.Append("ue"),
+                    'ß' => result.Append("ss"),
+                    _ => result.Append(lower),
+                };
+                space = false;
+            }
+            else if (c is not ('\'' or '\u2019') && !space)
+            {
+                result.Append(' ');
+                space = true;
+            }
+        }
+        return result.ToString();
+    }
+}
