@@ -969,27 +969,5 @@ public sealed class ErrorMatcher
         }
     }
 
-    private static string Normalize(string text)
-    {
-        var chars = new char[text.Length];
-        var n = 0;
-        var space = true;
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                chars[n++] = char.ToLowerInvariant(c);
-                space = false;
-            }
-            else if (c is '\'' or '\u2019')
-            {
-            }
-            else if (!space)
-            {
-                chars[n++] = ' ';
-                space = true;
-            }
-        }
-        return new string(chars, 0, n).Trim();
-    }
+    private static string Normalize(string text) => Tokenizer.Normalize(text, foldGerman: false).Trim();
 }

@@ -104,32 +104,6 @@ internal sealed class OrderedPhrases
                (end == text.Length || text[end] == ' ' || Tokenizer.IsCjk(text[end]));
     }
 
-    /// <summary>Lower-case letters and digits, single spaces between runs of them, apostrophes dropped ("don't": dont).</summary>
-    public static string Normalize(string text)
-    {
-        var result = new System.Text.StringBuilder(text.Length);
-        var space = true;
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                var lower = char.ToLowerInvariant(c);
-                _ = lower switch
-                {
-                    'ä' => result.Append("ae"),
-                    'ö' => result.Append("oe"),
-                    'ü' => result.Append("ue"),
-                    'ß' => result.Append("ss"),
-                    _ => result.Append(lower),
-                };
-                space = false;
-            }
-            else if (c is not ('\'' or '\u2019') && !space)
-            {
-                result.Append(' ');
-                space = true;
-            }
-        }
-        return result.ToString();
-    }
+    /// <summary>A paste or phrase as the phrases are matched: <see cref="Tokenizer.Normalize"/> with German spelling folded.</summary>
+    public static string Normalize(string text) => Tokenizer.Normalize(text, foldGerman: true);
 }

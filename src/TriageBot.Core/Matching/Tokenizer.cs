@@ -432,6 +432,39 @@ public sealed class Tokenizer
         return w;
     }
 
+    /// <summary>
+    /// Lower-case letters and digits with single spaces between runs of them, apostrophes dropped ("don't": dont);
+    /// German spelling folded when <paramref name="foldGerman"/> (see <see cref="AppendFolded"/>). A trailing space
+    /// stays where the text ends in punctuation.
+    /// </summary>
+    internal static string Normalize(string text, bool foldGerman)
+    {
+        var result = new StringBuilder(text.Length);
+        var space = true;
+        foreach (var c in text)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                var lower = char.ToLowerInvariant(c);
+                if (foldGerman)
+                {
+                    AppendFolded(result, lower);
+                }
+                else
+                {
+                    result.Append(lower);
+                }
+                space = false;
+            }
+            else if (c is not ('\'' or '\u2019') && !space)
+            {
+                result.Append(' ');
+                space = true;
+            }
+        }
+        return result.ToString();
+    }
+
     /// <summary>Appends a lower-case letter with German spelling folded: ä -> ae, ö -> oe, ü -> ue, ß -> ss.</summary>
     private static void AppendFolded(StringBuilder word, char c)
     {
