@@ -223,8 +223,9 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
     }
 
     /// <summary>
-    /// Runs the bot on <paramref name="activity"/>, again on an ETag conflict (see the class remarks), with
-    /// <see cref="BotAdapter.OnTurnError"/> for what fails otherwise. Returns the context of the last attempt.
+    /// Runs the bot on <paramref name="activity"/> through <see cref="BotAdapter.RunPipelineAsync"/> (so
+    /// <see cref="BotAdapter.OnTurnError"/> speaks for what fails), again on an ETag conflict (see the class
+    /// remarks). Returns the context of the last attempt.
     /// </summary>
     private async Task<TurnContext> RunTurnAsync(byte[] body, Activity activity, ClaimsIdentity identity, IBot bot, CancellationToken cancellationToken)
     {
@@ -241,47 +242,44 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
                 context.TurnState.Set(HeldRepliesKey, held);
             }
 
-            try
+            var conflict = false;
+            var current = attempt;
+            await RunPipelineAsync(context, async (turn, ct) =>
             {
-                await bot.OnTurnAsync(context, cancellationToken).ConfigureAwait(false);
-            }
-            catch (StorageConcurrencyException ex) when (attempt < attempts && !cancellationToken.IsCancellationRequested)
-            {
-                _logger.LogInformation("Turn in conversation {ConversationId} met a concurrent write of {Key} (attempt {Attempt} of {Attempts}); running it again on the current state",
-                    activity.Conversation?.Id, ex.Key, attempt, attempts);
-                continue;
-            }
-            catch (Exception ex) when (OnTurnError is not null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-            {
-                if (attempts > 1)
-                {
-                    // What the failed attempt said describes state that was not saved.
-                    context.TurnState.Remove(HeldRepliesKey);
-                    context.TurnState.Remove(InvokeResponseKey);
-                    context.BufferedReplyActivities.Clear();
-                }
-
-                await OnTurnError(context, ex).ConfigureAwait(false);
-                return context;
-            }
-
-            if (held is not null)
-            {
-                context.TurnState.Remove(HeldRepliesKey);
                 try
                 {
+                    await bot.OnTurnAsync(turn, ct).ConfigureAwait(false);
+                }
+                catch (StorageConcurrencyException ex) when (current < attempts && !ct.IsCancellationRequested)
+                {
+                    _logger.LogInformation("Turn in conversation {ConversationId} met a concurrent write of {Key} (attempt {Attempt} of {Attempts}); running it again on the current state",
+                        activity.Conversation?.Id, ex.Key, current, attempts);
+                    conflict = true;
+                    return;
+                }
+                catch when (attempts > 1)
+                {
+                    // What the failed attempt said describes state that was not saved.
+                    turn.TurnState.Remove(HeldRepliesKey);
+                    turn.TurnState.Remove(InvokeResponseKey);
+                    context.BufferedReplyActivities.Clear();
+                    throw;
+                }
+
+                if (held is not null)
+                {
+                    turn.TurnState.Remove(HeldRepliesKey);
                     foreach (var reply in held)
                     {
-                        await SendThroughConnectorAsync(reply, cancellationToken).ConfigureAwait(false);
+                        await SendThroughConnectorAsync(reply, ct).ConfigureAwait(false);
                     }
                 }
-                catch (Exception ex) when (OnTurnError is not null && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-                {
-                    await OnTurnError(context, ex).ConfigureAwait(false);
-                }
-            }
+            }, cancellationToken).ConfigureAwait(false);
 
-            return context;
+            if (!conflict)
+            {
+                return context;
+            }
         }
     }
 

@@ -136,6 +136,36 @@ public partial class CloudAdapterTests
         Assert.Equal(["Sorry"], _sentTexts);
     }
 
+    // The turn's state is saved; the connector refused the reply: OnTurnError hears the connector's exception (it
+    // can log it and try to speak; here its apology fails too), the turn is not run again, and the caller gets a 500.
+    [Fact]
+    public async Task ProcessAsync_ConnectorFailsSendingHeldReplies_OnTurnErrorGetsItAndTheTurnIsNotRunAgain()
+    {
+        _connector.Setup(c => c.ReplyToActivityAsync(ServiceUrl, "a:conv", "act-1", It.IsAny<Activity>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, string, Activity, CancellationToken>((_, _, _, a, _) => _sentTexts.Add(a.Text))
+            .ThrowsAsync(new HttpRequestException("connector down"));
+        var adapter = CreateAdapter(maxTurnAttempts: 3);
+        var errors = new List<Exception>();
+        adapter.OnTurnError = async (turn, ex) =>
+        {
+            errors.Add(ex);
+            await turn.SendActivityAsync("Sorry");
+        };
+        var runs = 0;
+        var http = Http(Message);
+
+        await adapter.ProcessAsync(http.Request, http.Response, new TestBot(async turn =>
+        {
+            runs++;
+            await turn.SendActivityAsync("answer");
+        }));
+
+        Assert.Equal(1, runs);
+        Assert.Equal("connector down", Assert.Single(errors).Message);
+        Assert.Equal(["answer", "Sorry"], _sentTexts);
+        Assert.Equal(500, http.Response.StatusCode);
+    }
+
     [Fact]
     public async Task ProcessAsync_RepliesOfACompletedTurn_AreSentInOrderAfterTheTurn()
     {
