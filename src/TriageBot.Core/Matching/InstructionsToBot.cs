@@ -14,8 +14,9 @@ internal sealed class InstructionsToBot
     private const int MaxQuoteDistance = 24;
 
     private readonly OrderedPhrases _phrases;
-    private readonly HashSet<string> _verbs;
-    private readonly HashSet<string> _leads;
+    /// <summary>The Latin-script verbs and leads, looked up by a paste's words in place, case ignored.</summary>
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _verbs;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _leads;
     private readonly string[] _cjkVerbs;
     private readonly string[] _cjkLeads;
 
@@ -24,8 +25,8 @@ internal sealed class InstructionsToBot
         _phrases = new OrderedPhrases(phrases);
         var verbList = verbs.Select(v => v.Trim().ToLowerInvariant()).Where(v => v.Length > 0).ToList();
         var leadList = leads.Select(l => l.Trim().ToLowerInvariant()).Where(l => l.Length > 0).ToList();
-        _verbs = verbList.Where(v => !Tokenizer.ContainsCjk(v)).ToHashSet(StringComparer.Ordinal);
-        _leads = leadList.Where(l => !Tokenizer.ContainsCjk(l)).ToHashSet(StringComparer.Ordinal);
+        _verbs = verbList.Where(v => !Tokenizer.ContainsCjk(v)).ToHashSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        _leads = leadList.Where(l => !Tokenizer.ContainsCjk(l)).ToHashSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
         _cjkVerbs = verbList.Where(Tokenizer.ContainsCjk).ToArray();
         _cjkLeads = leadList.Where(Tokenizer.ContainsCjk).ToArray();
     }
@@ -36,7 +37,7 @@ internal sealed class InstructionsToBot
     /// <summary>A Latin-script command verb where a command stands, with a quote or colon after it.</summary>
     private bool HasLatinCommand(string text)
     {
-        if (_verbs.Count == 0)
+        if (_verbs.Set.Count == 0)
         {
             return false;
         }
@@ -50,7 +51,7 @@ internal sealed class InstructionsToBot
             }
             else if (!inWord && start >= 0)
             {
-                if (_verbs.Contains(text[start..i].ToLowerInvariant()) && IsLatinCommandPosition(text, start) && QuoteFollows(text, i))
+                if (_verbs.Contains(text.AsSpan(start, i - start)) && IsLatinCommandPosition(text, start) && QuoteFollows(text, i))
                 {
                     return true;
                 }
@@ -77,7 +78,7 @@ internal sealed class InstructionsToBot
         {
             i--;
         }
-        return end > i + 1 && _leads.Contains(text[(i + 1)..end].ToLowerInvariant());
+        return end > i + 1 && _leads.Contains(text.AsSpan(i + 1, end - i - 1));
     }
 
     /// <summary>A Chinese command verb where a command stands (first in a clause, or right after a lead: "直接", "你"), with a quote or colon after it.</summary>
@@ -136,7 +137,7 @@ internal sealed class InstructionsToBot
             }
             else if (!inWord && wordStart >= 0)
             {
-                onlyLeads &= _leads.Contains(text[wordStart..i].ToLowerInvariant());
+                onlyLeads &= _leads.Contains(text.AsSpan(wordStart, i - wordStart));
                 wordStart = -1;
             }
             if (c is '.' or '!' or '?' or '\n' or '。' or '！' or '？')
