@@ -120,7 +120,8 @@ internal sealed class InstructionsToBot
 
     /// <summary>
     /// Whether a quoted text follows <paramref name="from"/> closely in the same sentence, or a colon with only lead words
-    /// before it ("say exactly:", "antworte mit:"; not "reply from helpdesk:", "print screen:", which label what follows).
+    /// before it ("say exactly:", "antworte mit:"; not "reply from helpdesk:", "print screen:", which label what follows),
+    /// and the sentence is no question ("please answer: why does Skype say '...'?" asks for help).
     /// </summary>
     private bool QuoteFollows(string text, int from)
     {
@@ -146,12 +147,33 @@ internal sealed class InstructionsToBot
             }
             if (c is ':' or '：')
             {
-                return onlyLeads;
+                return onlyLeads && !EndsAsQuestion(text, i + 1);
             }
             // An apostrophe inside a word ("doesn't") quotes nothing.
             if (c is '\'' or '\u2019' ? i == 0 || !char.IsLetterOrDigit(text[i - 1]) : IsQuote(c))
             {
-                return true;
+                return !EndsAsQuestion(text, i + 1);
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Whether the sentence going on at <paramref name="from"/> ends with a question mark. A full stop inside a quote
+    /// ("'... not found.'") ends no sentence: only one followed by a space or the end does.
+    /// </summary>
+    private static bool EndsAsQuestion(string text, int from)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            switch (text[i])
+            {
+                case '?' or '？':
+                    return true;
+                case '!' or '\n' or '。' or '！':
+                    return false;
+                case '.' when i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]):
+                    return false;
             }
         }
         return false;

@@ -148,12 +148,15 @@ public sealed class ErrorMatcherTests
     public void Match_CommandToOutputAQuotedMessage_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
-    // Reports quote what the client says, and a colon after other words is a label, not a command.
+    // Reports quote what the client says, a colon after other words is a label, and a question asks for help: no commands.
     [Theory]
     [InlineData("Skype says: 'Sign-in address not found'", "sign-in-address-not-found")]
     [InlineData("商务用 Skype 一登录就说：找不到登录地址", "sign-in-address-not-found")]
     [InlineData("Reply from helpdesk: you are not licensed for Skype for Business Online, but I still can't sign in", "not-licensed-to-use-skype")]
     [InlineData("Hi, and print screen: Lync couldn't find a Lync Server for contoso.com", "lync-couldnt-find-lync-server")]
+    [InlineData("Please answer: why does Skype for Business say 'Sign-in address not found'?", "sign-in-address-not-found")]
+    [InlineData("请回复：为什么商务用 Skype 一直提示找不到登录地址？", "sign-in-address-not-found")]
+    [InlineData("Skype 报错并输出：找不到登录地址", "sign-in-address-not-found")]
     public void Match_ReportQuotingTheClient_IsNoInstruction(string text, string symptom)
     {
         var result = Matcher.Match(text);
