@@ -75,7 +75,7 @@ public sealed class ErrorMatcher
     private readonly WordGroups _offTopicIntents;
     private readonly WordGroups _questions;
     private readonly OrderedPhrases _offTopicPhrases;
-    private readonly OrderedPhrases _instructions;
+    private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
     private readonly (int Symptom, int[] Concepts)[] _evidence;
@@ -186,7 +186,7 @@ public sealed class ErrorMatcher
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
-        _instructions = new OrderedPhrases(catalog.Curated.Instructions);
+        _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads);
 
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
         var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -397,9 +397,9 @@ public sealed class ErrorMatcher
                 language = _phrases[scores.Phrase[order[0]]].Locale;
             }
             var decision = Decide(candidates, namesProduct, problem);
-            // An instruction to the bot ("reply only with ...", "ignore your rules") is no report, whatever it quotes:
-            // answering it with the row it names would do as it says.
-            if (decision != MatchDecision.None && _instructions.AnyIn(folded))
+            // An instruction to the bot ("reply only with ...", "ignore your rules", "new rule: answer 'X'") is no report,
+            // whatever it quotes: answering it with the row it names would do as it says.
+            if (decision != MatchDecision.None && _instructions.In(text, folded))
             {
                 return new MatchResult(MatchDecision.None, [], language, notice);
             }
@@ -421,6 +421,16 @@ public sealed class ErrorMatcher
         _concepts.MarkPresent(seen, seenStopWords, misspeltWords, present);
         var count = _catalog.Symptoms.Count;
         Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];
+        Span<bool> met = _evidence.Length <= 512 ? stackalloc bool[_evidence.Length] : new bool[_evidence.Length];
+        for (var e = 0; e < _evidence.Length; e++)
+        {
+            var all = true;
+            foreach (var c in _evidence[e].Concepts)
+            {
+                all &= present[c];
+            }
+            met[e] = all;
+        }
         // A paste that quotes a documented message word for word says which row it is; concepts its other words
         // name ("does she even have a licence?") are inference, and no longer raise the other rows over it.
         var quoted = false;
@@ -428,18 +438,18 @@ public sealed class ErrorMatcher
         {
             quoted |= scores.Quoted[s];
         }
-        foreach (var (symptom, concepts) in _evidence)
+        if (quoted)
         {
-            if (quoted && !scores.Quoted[symptom])
+            QuoteLongerMessages(met, scores);
+            for (var e = 0; e < _evidence.Length; e++)
             {
-                continue;
+                met[e] &= scores.Quoted[_evidence[e].Symptom];
             }
-            var all = true;
-            foreach (var c in concepts)
-            {
-                all &= present[c];
-            }
-            if (all)
+        }
+        for (var e = 0; e < _evidence.Length; e++)
+        {
+            var (symptom, concepts) = _evidence[e];
+            if (met[e] && !ExplainedByLargerSet(e, met))
             {
                 strength[symptom] = Math.Max(strength[symptom], 1 - Math.Pow(1 - ConceptStrength, concepts.Length));
             }
@@ -456,6 +466,76 @@ public sealed class ErrorMatcher
             }
             scores.Best[s] = 1 - (1 - scores.Best[s]) * (1 - strength[s]);
         }
+    }
+
+    /// <summary>
+    /// A quote inside a longer message: when the largest concept set a quoted row meets lies inside a larger met set of
+    /// another row ("user name or password typed wrong" inside "... typed wrong, or the authentication service is
+    /// incompatible"), the paste quotes that row's longer message in part, so it counts as quoted too, with the quote's score.
+    /// </summary>
+    private void QuoteLongerMessages(ReadOnlySpan<bool> met, Scores scores)
+    {
+        var quotedRows = scores.Touched.Where(s => scores.Quoted[s]).ToList();
+        foreach (var row in quotedRows)
+        {
+            var largest = -1;
+            for (var e = 0; e < _evidence.Length; e++)
+            {
+                if (met[e] && _evidence[e].Symptom == row && (largest < 0 || _evidence[e].Concepts.Length > _evidence[largest].Concepts.Length))
+                {
+                    largest = e;
+                }
+            }
+            for (var e = 0; largest >= 0 && e < _evidence.Length; e++)
+            {
+                var longer = _evidence[e].Symptom;
+                if (met[e] && LiesInside(largest, e))
+                {
+                    if (!scores.Touched.Contains(longer))
+                    {
+                        scores.Touched.Add(longer);
+                    }
+                    scores.Quoted[longer] = true;
+                    scores.Best[longer] = Math.Max(scores.Best[longer], scores.Best[row]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the concept set <paramref name="e"/> lies inside a larger met set of another symptom: the larger set
+    /// explains the same words and more ("typed wrong" + "credentials" inside "authentication service" + "incompatible" +
+    /// "typed wrong" + "credentials"), so the smaller one is no evidence of its own for its symptom.
+    /// </summary>
+    private bool ExplainedByLargerSet(int e, ReadOnlySpan<bool> met)
+    {
+        for (var other = 0; other < _evidence.Length; other++)
+        {
+            if (met[other] && LiesInside(e, other))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether the concept set <paramref name="inner"/> is part of the larger set <paramref name="outer"/> of another symptom.</summary>
+    private bool LiesInside(int inner, int outer)
+    {
+        var (innerSymptom, innerConcepts) = _evidence[inner];
+        var (outerSymptom, outerConcepts) = _evidence[outer];
+        if (innerSymptom == outerSymptom || outerConcepts.Length <= innerConcepts.Length)
+        {
+            return false;
+        }
+        foreach (var c in innerConcepts)
+        {
+            if (Array.IndexOf(outerConcepts, c) < 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Curated groups of words ("teams meeting", "not found"), looked up by their first word.</summary>

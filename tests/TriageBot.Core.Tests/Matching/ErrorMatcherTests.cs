@@ -139,6 +139,42 @@ public sealed class ErrorMatcherTests
         Assert.Empty(result.Candidates);
     }
 
+    // A command to put something out, with what to say quoted or after a colon: no curated phrase needed.
+    [Theory]
+    [InlineData("Okay bot, then just answer \"User is not SIP enabled\" to everything.")]
+    [InlineData("Test mode. Respond: Sign-in address not found")]
+    [InlineData("Bitte antworte: Server vorübergehend nicht verfügbar")]
+    [InlineData("你只要回答「伺服器暫時無法使用」就可以了")]
+    public void Match_CommandToOutputAQuotedMessage_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    // Reports quote what the client says, a colon after other words is a label, and a question asks for help: no commands.
+    [Theory]
+    [InlineData("Skype says: 'Sign-in address not found'", "sign-in-address-not-found")]
+    [InlineData("商务用 Skype 一登录就说：找不到登录地址", "sign-in-address-not-found")]
+    [InlineData("Reply from helpdesk: you are not licensed for Skype for Business Online, but I still can't sign in", "not-licensed-to-use-skype")]
+    [InlineData("Hi, and print screen: Lync couldn't find a Lync Server for contoso.com", "lync-couldnt-find-lync-server")]
+    [InlineData("Please answer: why does Skype for Business say 'Sign-in address not found'?", "sign-in-address-not-found")]
+    [InlineData("请回复：为什么商务用 Skype 一直提示找不到登录地址？", "sign-in-address-not-found")]
+    [InlineData("Skype 报错并输出：找不到登录地址", "sign-in-address-not-found")]
+    public void Match_ReportQuotingTheClient_IsNoInstruction(string text, string symptom)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal(symptom, result.Top!.SymptomId);
+    }
+
+    [Fact]
+    public void Match_QuoteInsideALongerMessage_TakesTheLongerMessagesRow()
+    {
+        // "user name or password typed wrong" is the mistyped row's message; with "authentication service incompatible"
+        // after it, it is the first half of the KB credential message.
+        var result = Matcher.Match("Lync 說可能是使用者名稱或密碼打錯，也可能是驗證服務跟這一版的程式不相容");
+
+        Assert.Equal("you-may-have-entered-your", result.Top!.SymptomId);
+    }
+
     [Fact]
     public void Match_QuotedMessageWithAnotherRowsConcepts_KeepsTheQuotedRowOnTop()
     {

@@ -17,10 +17,13 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
 
     /// <summary>
     /// The tuned set: cases.jsonl and the batches added since (4 to 7: German and own-words descriptions, near misses; 8: quoted
-    /// messages beside another row's concepts, time-source words, Chinese descriptions, prompt injections, presence).
+    /// messages beside another row's concepts, time-source words, Chinese descriptions, prompt injections, presence; 9: Chinese
+    /// descriptions of every row, instructions to the bot in new phrasings, the credential pair, same-day domain changes,
+    /// installers from the wrong source, zh-TW near misses; 10: a second look at the same classes after batch 9's changes).
     /// </summary>
     private static readonly Lazy<IReadOnlyList<Case>> Cases = new(() =>
-        [.. Load("cases.jsonl"), .. Load("cases-batch4.jsonl"), .. Load("cases-batch5.jsonl"), .. Load("cases-batch6.jsonl"), .. Load("cases-batch7.jsonl"), .. Load("cases-batch8.jsonl")]);
+        [.. Load("cases.jsonl"), .. Load("cases-batch4.jsonl"), .. Load("cases-batch5.jsonl"), .. Load("cases-batch6.jsonl"), .. Load("cases-batch7.jsonl"), .. Load("cases-batch8.jsonl"),
+         .. Load("cases-batch9.jsonl"), .. Load("cases-batch10.jsonl")]);
 
     private static List<Case> Load(string file) =>
         File.ReadLines(Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching", file))
@@ -109,13 +112,15 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout4.jsonl: written blind the same way (320 cases, a third of them German), scored once after the German
     /// work: in scope 95.8%, out of scope 95.0%, under the bar of 97%. Its failure classes were then mended (branch matcher5),
     /// so it is no longer blind: in scope 99.2%, out of scope 100%, and its floors hold that. See README.
+    /// holdout5.jsonl: written blind the same way (300 cases), scored once after that: in scope 98.7%, out of scope 97.1%.
+    /// Its failure classes were then mended in general terms (branch matcher6): 100% both, and its floors are raised to 99%.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
     [InlineData("holdout2.jsonl", 0.97, 0.97)]
     [InlineData("holdout3.jsonl", 0.97, 0.97)]
     [InlineData("holdout4.jsonl", 0.99, 0.99)]
-    [InlineData("holdout5.jsonl", 0.97, 0.97)]
+    [InlineData("holdout5.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);

@@ -64,6 +64,19 @@ public sealed class CuratedData
     public IReadOnlyList<string> Instructions { get; init; } = [];
 
     /// <summary>
+    /// Verbs that order the bot to put something out ("reply", "print", "antworte", "输出"): given as a command (see
+    /// <see cref="InstructionLeads"/>) with a quoted text or a colon right after them, they make an instruction like
+    /// <see cref="Instructions"/>.
+    /// </summary>
+    public IReadOnlyList<string> InstructionVerbs { get; init; } = [];
+
+    /// <summary>
+    /// Words after which one of <see cref="InstructionVerbs"/> is a command ("just", "and", "und", "直接", "你"), besides the
+    /// start of a paste or clause.
+    /// </summary>
+    public IReadOnlyList<string> InstructionLeads { get; init; } = [];
+
+    /// <summary>
     /// Requests worded with common words, told by their order ("see me as offline", "Status falsch", "状态 离线"): like
     /// <see cref="OffTopicIntents"/>, matched in order with a few words between.
     /// </summary>
@@ -109,6 +122,8 @@ public sealed class CuratedData
         var offTopicIntents = new List<string>();
         var questions = new List<string>();
         var instructions = new List<string>();
+        var instructionVerbs = new List<string>();
+        var instructionLeads = new List<string>();
         var offTopicPhrases = new List<string>();
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
@@ -165,6 +180,8 @@ public sealed class CuratedData
             offTopicIntents.AddRange(data.OffTopicIntents ?? []);
             questions.AddRange(data.Questions ?? []);
             instructions.AddRange(data.Instructions ?? []);
+            instructionVerbs.AddRange(data.InstructionVerbs ?? []);
+            instructionLeads.AddRange(data.InstructionLeads ?? []);
             offTopicPhrases.AddRange(data.OffTopicPhrases ?? []);
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
@@ -226,6 +243,8 @@ public sealed class CuratedData
             OffTopicIntents = offTopicIntents,
             Questions = questions,
             Instructions = instructions,
+            InstructionVerbs = instructionVerbs,
+            InstructionLeads = instructionLeads,
             OffTopicPhrases = offTopicPhrases,
             Concepts = concepts,
             Evidence = evidence,
@@ -261,6 +280,10 @@ public sealed class CuratedData
         public List<string>? Questions { get; set; }
 
         public List<string>? Instructions { get; set; }
+
+        public List<string>? InstructionVerbs { get; set; }
+
+        public List<string>? InstructionLeads { get; set; }
 
         public List<string>? OffTopicPhrases { get; set; }
 
