@@ -97,7 +97,10 @@ public static class FlowLoader
             }
             flows[symptom.Id] = ids;
         }
-        return new FlowSet { Questions = questions, Flows = flows, Fallback = fallback };
+        var negations = questionsRoot.Children.TryGetValue(new YamlScalarNode("negations"), out var neg)
+            ? List(neg, questionsFile).Select(n => n.ToLowerInvariant()).ToArray()
+            : [];
+        return new FlowSet { Questions = questions, Flows = flows, Fallback = fallback, Negations = negations };
     }
 
     /// <summary>Reads a dialogs/ YAML file whose top is a mapping; errors name the file and line.</summary>

@@ -38,6 +38,12 @@ public sealed class FlowSet
     /// <summary>Anchor of the procedure for when every documented cause is ruled out.</summary>
     public required string Fallback { get; init; }
 
+    /// <summary>
+    /// Words that deny a detect phrase standing near them in the same clause ("AD FS nutzen wir nicht", "we don't use
+    /// ADFS", "没有用 ADFS"), lower case; see <see cref="TriagePlanner.Detect"/>.
+    /// </summary>
+    public IReadOnlyList<string> Negations { get; init; } = [];
+
     public IReadOnlyList<Question> QuestionsFor(string symptomId) =>
         Flows.TryGetValue(symptomId, out var ids) ? ids.Select(id => Questions[id]).ToArray() : [];
 }

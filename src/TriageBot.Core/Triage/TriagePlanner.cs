@@ -77,23 +77,43 @@ public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
     /// <summary>The fallback procedure in a language.</summary>
     public Resolution? Fallback(string locale) => catalog.Procedures.GetValueOrDefault(flows.Fallback)?.Get(locale);
 
-    /// <summary>Answers the paste already gives ("we use ADFS"), for the questions of this symptom.</summary>
+    /// <summary>
+    /// Answers the paste already gives ("we use ADFS"), for the questions of this symptom. The longest phrase found
+    /// decides ("don't use adfs", listed under no, contains "adfs", listed under yes). A phrase with a negation near it
+    /// in its clause (<see cref="FlowSet.Negations"/>: up to three words before or after it, or a Chinese negation right
+    /// before it) says the opposite when the question is a yes/no one ("AD FS nutzen wir nicht": no), and nothing otherwise
+    /// ("not everyone" says neither "everyone" nor which other answer).
+    /// </summary>
     public Dictionary<string, string> Detect(Symptom symptom, string text)
     {
         var found = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var lower = text.ToLowerInvariant();
         foreach (var question in flows.QuestionsFor(symptom.Id))
         {
-            // The longest phrase found decides: "don't use adfs" (no) contains "adfs" (yes).
             var longest = 0;
             foreach (var (value, phrases) in _detect[question.Id])
             {
                 foreach (var (phrase, lowerPhrase) in phrases)
                 {
-                    if (phrase.Length > longest && ContainsPhrase(lower, lowerPhrase))
+                    if (phrase.Length <= longest || FindPhrase(lower, lowerPhrase) is not { } at)
                     {
-                        longest = phrase.Length;
-                        found[question.Id] = value;
+                        continue;
+                    }
+
+                    var answer = value;
+                    if (IsNegated(lower, at, lowerPhrase.Length))
+                    {
+                        answer = question.Decides is null ? null : value.Equals("yes", StringComparison.OrdinalIgnoreCase) ? "no" : "yes";
+                    }
+
+                    longest = phrase.Length;
+                    if (answer is null)
+                    {
+                        found.Remove(question.Id);
+                    }
+                    else
+                    {
+                        found[question.Id] = answer;
                     }
                 }
             }
@@ -101,27 +121,79 @@ public sealed class TriagePlanner(Catalog catalog, FlowSet flows)
         return found;
     }
 
+    /// <summary>Whether one of the negations stands near the phrase at <paramref name="at"/>, in its clause.</summary>
+    private bool IsNegated(string text, int at, int length)
+    {
+        if (flows.Negations.Count == 0)
+        {
+            return false;
+        }
+
+        const int Reach = 3;
+        var start = at;
+        while (start > 0 && !IsClauseEnd(text[start - 1]))
+        {
+            start--;
+        }
+        var end = at + length;
+        while (end < text.Length && !IsClauseEnd(text[end]))
+        {
+            end++;
+        }
+
+        var before = text[start..at];
+        var after = text[(at + length)..end];
+        var near = LastWords(before, Reach).Concat(FirstWords(after, Reach)).ToHashSet(StringComparer.Ordinal);
+        var beforeTail = before.TrimEnd();
+        foreach (var negation in flows.Negations)
+        {
+            if (Matching.Tokenizer.IsCjk(negation[0])
+                ? beforeTail.Length > 0 && beforeTail[^Math.Min(beforeTail.Length, negation.Length + 2)..].Contains(negation, StringComparison.Ordinal)
+                : near.Contains(negation))
+            {
+                return true;
+            }
+        }
+        return false;
+
+        static bool IsClauseEnd(char c) => c is '.' or ',' or ';' or ':' or '!' or '?' or '\n' or '(' or ')' or '。' or '，' or '；' or '：' or '！' or '？' or '、';
+        static IEnumerable<string> WordsOf(string part) => part.Split(WordSeparators, StringSplitOptions.RemoveEmptyEntries);
+        static IEnumerable<string> LastWords(string part, int n) => WordsOf(part).TakeLast(n).SelectMany(Forms);
+        static IEnumerable<string> FirstWords(string part, int n) => WordsOf(part).Take(n).SelectMany(Forms);
+        // "don't" is also looked up as "dont" and "n't" as itself, so the list may name either.
+        static IEnumerable<string> Forms(string word) => word.EndsWith("n't", StringComparison.Ordinal) || word.EndsWith("n\u2019t", StringComparison.Ordinal)
+            ? [word, word.Replace("'", "", StringComparison.Ordinal).Replace("\u2019", "", StringComparison.Ordinal), "n't"]
+            : [word];
+    }
+
+    private static readonly char[] WordSeparators = [' ', '\t', '\r', '"', '\u201C', '\u201D', '-', '/'];
+
     private static int CategoryRank(Cause cause, IReadOnlyList<string> preferred)
     {
         var i = cause.Category is null ? -1 : preferred.ToList().IndexOf(cause.Category);
         return i < 0 ? preferred.Count : i;
     }
 
-    /// <summary>Phrase containment on word boundaries for Latin text; plain containment for Chinese.</summary>
-    private static bool ContainsPhrase(string text, string phrase)
+    /// <summary>
+    /// Where the phrase first stands on word boundaries (a Chinese character next to a Latin phrase is a boundary, as is
+    /// anything next to a Chinese phrase), or null.
+    /// </summary>
+    private static int? FindPhrase(string text, string phrase)
     {
         var at = text.IndexOf(phrase, StringComparison.Ordinal);
         while (at >= 0)
         {
-            var before = at == 0 || !char.IsLetterOrDigit(text[at - 1]) || Matching.Tokenizer.IsCjk(phrase[0]);
+            var before = at == 0 || IsBoundary(text[at - 1]) || Matching.Tokenizer.IsCjk(phrase[0]);
             var end = at + phrase.Length;
-            var after = end >= text.Length || !char.IsLetterOrDigit(text[end]) || Matching.Tokenizer.IsCjk(phrase[^1]);
+            var after = end >= text.Length || IsBoundary(text[end]) || Matching.Tokenizer.IsCjk(phrase[^1]);
             if (before && after)
             {
-                return true;
+                return at;
             }
             at = text.IndexOf(phrase, at + 1, StringComparison.Ordinal);
         }
-        return false;
+        return null;
+
+        static bool IsBoundary(char c) => !char.IsLetterOrDigit(c) || Matching.Tokenizer.IsCjk(c);
     }
 }

@@ -97,4 +97,36 @@ public sealed class TriagePlannerTests
 
         Assert.Equal("no", found["adfs"]);
     }
+
+    // A yes phrase with a negation near it in its clause answers no, wherever the language puts the negation.
+    [Theory]
+    [InlineData("Server is temporarily unavailable. AD FS nutzen wir nicht.")]
+    [InlineData("Server is temporarily unavailable. Wir haben kein ADFS.")]
+    [InlineData("Skype 提示 Server is temporarily unavailable，我们没有用ADFS。")]
+    [InlineData("Server is temporarily unavailable - ADFS isn't used here")]
+    public void Detect_NegatedAdfsInAnyLanguage_AnswersNo(string paste) =>
+        Assert.Equal("no", Planner.Detect(Symptom("server-is-temporarily-unavailable"), paste)["adfs"]);
+
+    // The negation must be in the phrase's clause: one in another clause or far away says nothing about it.
+    [Theory]
+    [InlineData("Sign-in does not work: we use ADFS single sign-on and Skype says Server is temporarily unavailable")]
+    [InlineData("Skype 登录不了，我们用ADFS单一登录，提示 Server is temporarily unavailable")]
+    public void Detect_NegationOutsideThePhrasesClause_StillAnswersYes(string paste) =>
+        Assert.Equal("yes", Planner.Detect(Symptom("server-is-temporarily-unavailable"), paste)["adfs"]);
+
+    [Theory]
+    [InlineData("Skype 登录时提示找不到登录地址。是 E 计划。", "yes")]
+    [InlineData("Skype 登入時顯示找不到登入位址，我們是 P 方案", "no")]
+    [InlineData("Sign-in address not found. We're not on Plan E.", "no")]
+    public void Detect_PlanStatedInThePaste_AnswersThePlanQuestion(string paste, string expected) =>
+        Assert.Equal(expected, Planner.Detect(Symptom("sign-in-address-not-found"), paste)["plan"]);
+
+    // "not everyone" denies one answer of a question with three: it tells none of them.
+    [Fact]
+    public void Detect_NegatedAnswerOfAQuestionThatIsNotYesNo_AnswersNothing()
+    {
+        var found = Planner.Detect(Symptom("sign-in-address-not-found"), "Sign-in address not found, but not everyone gets it");
+
+        Assert.False(found.ContainsKey("scope"));
+    }
 }
