@@ -135,7 +135,8 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
 
             if (entry.Dictionary)
             {
-                dictionary = _dictionaries[Family(key)];
+                // Looked up by the key's family as a span: no substring per read.
+                dictionary = _dictionaries.GetAlternateLookup<ReadOnlySpan<char>>()[FamilySpan(key)];
             }
         }
 
@@ -329,7 +330,9 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
     }
 
     /// <summary>The key up to its last '/': every conversation's state of a channel, every ticket, every user.</summary>
-    private static string Family(string key) => key[..(key.LastIndexOf('/') + 1)];
+    private static string Family(string key) => FamilySpan(key).ToString();
+
+    private static ReadOnlySpan<char> FamilySpan(string key) => key.AsSpan(0, key.LastIndexOf('/') + 1);
 
     /// <summary>An item compressed alone: Brotli at its fastest level.</summary>
     private static (byte[] Data, bool Dictionary) Pack(ReadOnlySpan<byte> json)
