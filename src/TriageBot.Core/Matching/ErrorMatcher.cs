@@ -75,6 +75,12 @@ public sealed class ErrorMatcher
     private readonly WordGroups _offTopicIntents;
     private readonly WordGroups _questions;
     private readonly OrderedPhrases _offTopicPhrases;
+    private readonly OrderedPhrases _productWorks;
+    /// <summary>
+    /// Negations (the curated synonym "not" and its variants): a statement that the product works followed by one says it does
+    /// not ("Skype funktioniert noch nicht"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
+    /// </summary>
+    private readonly HashSet<string> _negations;
     private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
@@ -92,7 +98,8 @@ public sealed class ErrorMatcher
     }
 
     /// <param name="Quotable">A documented message long enough that a paste with all its words quotes it (three words, six Chinese character pairs).</param>
-    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk, bool Quotable);
+    /// <param name="Words">How many of its tokens weigh something (the product's name does not): how long it is as evidence.</param>
+    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk, bool Quotable, int Words);
 
     public ErrorMatcher(Catalog catalog, MatcherOptions? options = null)
     {
@@ -159,8 +166,9 @@ public sealed class ErrorMatcher
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
             var cjk = Tokenizer.ContainsCjk(x.r.Text);
-            var quotable = x.r.Kind == PhraseKind.Message && ids.Count(i => _weight[i] > 0) >= (cjk ? 6 : 3);
-            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), cjk, quotable);
+            var words = ids.Count(i => _weight[i] > 0);
+            var quotable = x.r.Kind == PhraseKind.Message && words >= (cjk ? 6 : 3);
+            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), cjk, quotable, words);
         }).ToArray();
         // The second opinion compares characters, so only documented Latin-script messages take part:
         // aliases are already phrasings of their own, and comparing hundreds of them costs milliseconds.
@@ -186,7 +194,9 @@ public sealed class ErrorMatcher
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
-        _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads);
+        _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks);
+        _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key)).Select(OrderedPhrases.Normalize)];
+        _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads, catalog.Curated.BotTalk.Values);
 
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
         var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -315,7 +325,11 @@ public sealed class ErrorMatcher
             return new MatchResult(MatchDecision.None, [], language, notice);
         }
 
-        var namesProduct = _inScope.AnyIn(seen);
+        // Case, punctuation and German spelling folded, for the curated phrases matched in order.
+        var folded = OrderedPhrases.Normalize(text);
+        // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
+        // is named as the part that is fine, not as the one that fails.
+        var namesProduct = _inScope.AnyIn(seen) && !_productWorks.AnyIn(folded, _negations);
         var problem = _problemWords.AnyIn(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
@@ -359,8 +373,6 @@ public sealed class ErrorMatcher
             // long message when nothing in it says that something goes wrong).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            // Case, punctuation and German spelling folded, for the curated phrases matched in order.
-            var folded = OrderedPhrases.Normalize(text);
             var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
@@ -744,8 +756,9 @@ public sealed class ErrorMatcher
                 bestPhrase[symptom] = p;
                 scores.Segment[symptom] = segment;
                 scores.Text[symptom] = segmentText;
-                // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
-                scores.LongCoverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
+                // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name; the product's
+                // own name makes no phrase long ("keine Lizenz für Skype for Business Online" is two words of evidence).
+                scores.LongCoverage[symptom] = phrase.Words >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
                 // A request passes on a whole documented phrase; in Chinese a phrase of a few character pairs
                 // ("找不到服务器") is too short to tell a quoted error from words of the request itself.
                 scores.Coverage[symptom] = phrase.IsCjk && phrase.Tokens.Length < 6 ? 0 : coverage;

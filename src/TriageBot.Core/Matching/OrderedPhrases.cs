@@ -33,8 +33,12 @@ internal sealed class OrderedPhrases
         _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases.</summary>
-    public bool AnyIn(string normalized)
+    /// <summary>
+    /// Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases;
+    /// with <paramref name="notFollowedBy"/>, only where the next word is none of those ("Skype funktioniert noch" is no
+    /// statement that it works when "nicht" follows).
+    /// </summary>
+    public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null)
     {
         if (_byFirstWord.Count > 0)
         {
@@ -52,7 +56,7 @@ internal sealed class OrderedPhrases
                     {
                         foreach (var phrase in phrases)
                         {
-                            if (Contains(phrase, normalized, 0, start))
+                            if (Contains(phrase, normalized, 0, start, notFollowedBy))
                             {
                                 return true;
                             }
@@ -66,7 +70,7 @@ internal sealed class OrderedPhrases
         {
             foreach (var phrase in _cjkFirst)
             {
-                if (Contains(phrase, normalized, 0, 0))
+                if (Contains(phrase, normalized, 0, 0, notFollowedBy))
                 {
                     return true;
                 }
@@ -75,7 +79,7 @@ internal sealed class OrderedPhrases
         return false;
     }
 
-    private static bool Contains(string[] phrase, string text, int part, int from)
+    private static bool Contains(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy)
     {
         var word = phrase[part];
         for (var i = text.IndexOf(word, from, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
@@ -84,12 +88,33 @@ internal sealed class OrderedPhrases
             {
                 return false;
             }
-            if (IsWhole(text, i, word.Length) && (part == phrase.Length - 1 || Contains(phrase, text, part + 1, i + word.Length)))
+            var last = part == phrase.Length - 1;
+            if (IsWhole(text, i, word.Length) &&
+                (last ? notFollowedBy is null || !notFollowedBy.Contains(NextWord(text, i + word.Length)) : Contains(phrase, text, part + 1, i + word.Length, notFollowedBy)))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>The Latin-script word that starts after <paramref name="end"/> and its spaces, or the Chinese character there.</summary>
+    private static string NextWord(string text, int end)
+    {
+        while (end < text.Length && text[end] == ' ')
+        {
+            end++;
+        }
+        if (end < text.Length && Tokenizer.IsCjk(text[end]))
+        {
+            return text.Substring(end, 1);
+        }
+        var start = end;
+        while (end < text.Length && text[end] != ' ' && !Tokenizer.IsCjk(text[end]))
+        {
+            end++;
+        }
+        return text[start..end];
     }
 
     /// <summary>A Latin-script part is a whole word ("only" is not in "commonly"); a Chinese one may stand anywhere.</summary>
