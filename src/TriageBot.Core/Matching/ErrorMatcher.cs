@@ -55,6 +55,21 @@ public sealed class ErrorMatcher
     /// </summary>
     private const double ConceptStrength = 0.33;
 
+    /// <summary>
+    /// A domain name in a documented message or phrasing ("Lync couldn't find a Lync Server for contoso.com") is an example:
+    /// the client shows the user's own domain there. It is no word of the message, so a paste quotes the message in full without it.
+    /// File names ("msoidsvc.exe") are words of it.
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex ExampleDomain =
+        new(@"\b[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.(?!(exe|dll|msi|cab|log|xml|ini|txt|cer|pfx)\b)[A-Za-z]{2,}\b",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>How much of a documented message a paste must have, in its order, to quote it in full.</summary>
+    private const double FullQuoteCoverage = 0.95;
+
+    /// <summary>How many times as many evidence words a message quoted in full needs to outrank a shorter quoted one.</summary>
+    private const double LongerQuote = 1.5;
+
     /// <summary>The shortest vocabulary word a misspelt paste word may be read as when it names a concept.</summary>
     private const int MinMisspeltConceptWord = 6;
 
@@ -132,7 +147,7 @@ public sealed class ErrorMatcher
         // The product's name says what a paste is about, not which error it shows: it is no evidence.
         var productTokens = catalog.Curated.ProductNames.SelectMany(_tokenizer.Tokens).ToHashSet(StringComparer.Ordinal);
         var tokenized = raw
-            .Select(r => (r, Tokens: _tokenizer.Tokens(r.Text).Distinct(StringComparer.Ordinal).ToArray()))
+            .Select(r => (r, Tokens: _tokenizer.Tokens(ExampleDomain.Replace(r.Text, " ")).Distinct(StringComparer.Ordinal).ToArray()))
             .Where(x => x.Tokens.Any(t => !productTokens.Contains(t)))
             .DistinctBy(x => (x.r.Symptom, x.r.Kind, Normalize(x.r.Text)))
             .ToList();
@@ -367,6 +382,8 @@ public sealed class ErrorMatcher
                 AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
             }
 
+            PreferLongestQuote(scores);
+
             // Another product named and this one not: probably about that product, unless the paste
             // quotes a whole documented message. A request that is no error report (a profile picture,
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
@@ -420,6 +437,37 @@ public sealed class ErrorMatcher
         finally
         {
             scores.Return();
+        }
+    }
+
+    /// <summary>
+    /// The longest quote wins: a paste that quotes a documented message in full, in its order, is about that message, and
+    /// a shorter one whose words it also has ("Sign-in address: bob@... Lync couldn't find a Lync Server for ..." has
+    /// "sign-in address" and "couldn't find") is part of what the client shows around it. A quoted row with
+    /// <see cref="LongerQuote"/> times fewer evidence words is put just under the longest one's score, out of the ambiguity margin.
+    /// </summary>
+    private void PreferLongestQuote(Scores scores)
+    {
+        var longest = -1;
+        foreach (var s in scores.Touched)
+        {
+            if (scores.FullQuote[s] > 0 && (longest < 0 || scores.FullQuote[s] > scores.FullQuote[longest]))
+            {
+                longest = s;
+            }
+        }
+        if (longest < 0)
+        {
+            return;
+        }
+        var ceiling = scores.Best[longest] - _options.AmbiguityMargin - 0.01;
+        foreach (var s in scores.Touched)
+        {
+            var words = Math.Max(scores.FullQuote[s], scores.Phrase[s] >= 0 ? _phrases[scores.Phrase[s]].Words : 0);
+            if (s != longest && scores.Quoted[s] && words * LongerQuote <= scores.FullQuote[longest] && scores.Best[s] > ceiling)
+            {
+                scores.Best[s] = Math.Max(0, ceiling);
+            }
         }
     }
 
@@ -650,6 +698,8 @@ public sealed class ErrorMatcher
         public double[] Matched = [];
         /// <summary>Whether the paste has every word of one of the symptom's quotable documented messages.</summary>
         public bool[] Quoted = [];
+        /// <summary>How many evidence words the longest of the symptom's documented messages has that the paste quotes in full (0: none).</summary>
+        public int[] FullQuote = [];
         public readonly List<int> Touched = [];
         public readonly List<int> TouchedPhrases = [];
 
@@ -667,6 +717,7 @@ public sealed class ErrorMatcher
                 scores.LongCoverage = new double[symptoms];
                 scores.Coverage = new double[symptoms];
                 scores.Quoted = new bool[symptoms];
+                scores.FullQuote = new int[symptoms];
                 scores.Matched = new double[phrases];
             }
             return scores;
@@ -683,6 +734,7 @@ public sealed class ErrorMatcher
                 LongCoverage[s] = 0;
                 Coverage[s] = 0;
                 Quoted[s] = false;
+                FullQuote[s] = 0;
             }
             Touched.Clear();
             TouchedPhrases.Clear();
@@ -739,10 +791,17 @@ public sealed class ErrorMatcher
             var symptom = phrase.Symptom;
             // A long documented message word for word, typos forgiven (a misspelt word counts 0.7 to 0.85, so all of
             // them give at least that coverage); the symptom is touched below: this phrase scores above 0.
-            if (phrase.Quotable && coverage >= 0.7 && !scores.Quoted[symptom])
+            if (phrase.Quotable && coverage >= 0.7 && (!scores.Quoted[symptom] || (coverage >= FullQuoteCoverage && phrase.Words > scores.FullQuote[symptom])))
             {
                 order ??= end - start == 1 ? lines[start].Order : lines.GetRange(start, end - start).SelectMany(l => l.Order).ToList();
-                scores.Quoted[symptom] = InOrder(phrase.Tokens, order);
+                if (InOrder(phrase.Tokens, order))
+                {
+                    scores.Quoted[symptom] = true;
+                    if (coverage >= FullQuoteCoverage)
+                    {
+                        scores.FullQuote[symptom] = Math.Max(scores.FullQuote[symptom], phrase.Words);
+                    }
+                }
             }
             var tie = score == best[symptom] && bestPhrase[symptom] >= 0
                 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText, normalizedText ??= Normalize(segmentText));
