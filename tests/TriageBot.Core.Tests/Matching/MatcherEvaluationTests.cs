@@ -117,7 +117,7 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// Its failure classes were then mended in general terms (branch matcher6): 100% both, and its floors are raised to 99%.
     /// holdout6-*.jsonl: written blind (560 cases, more near misses and instructions to the bot), scored at first sight after
     /// matcher6: out of scope 72.5% (ende), 87.5% (zh), 80.0% (a), zh in scope 90.2%. Its misses were read, so it is development
-    /// data now, not blind: its floors are what branch matcher7 reaches (zh in scope 95%: under the bar of 97%, see README).
+    /// data now, not blind: its floors are what branch matcher7 reaches (see README).
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -126,7 +126,7 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout4.jsonl", 0.99, 0.99)]
     [InlineData("holdout5.jsonl", 0.99, 0.99)]
     [InlineData("holdout6-ende.jsonl", 0.98, 0.99)]
-    [InlineData("holdout6-zh.jsonl", 0.95, 0.99)]
+    [InlineData("holdout6-zh.jsonl", 0.98, 0.99)]
     [InlineData("holdout6-a.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
