@@ -55,6 +55,21 @@ public sealed class ErrorMatcher
     /// </summary>
     private const double ConceptStrength = 0.33;
 
+    /// <summary>
+    /// A domain name in a documented message or phrasing ("Lync couldn't find a Lync Server for contoso.com") is an example:
+    /// the client shows the user's own domain there. It is no word of the message, so a paste quotes the message in full without it.
+    /// File names ("msoidsvc.exe") are words of it.
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex ExampleDomain =
+        new(@"\b[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.(?!(exe|dll|msi|cab|log|xml|ini|txt|cer|pfx)\b)[A-Za-z]{2,}\b",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+
+    /// <summary>How much of a documented message a paste must have, in its order, to quote it in full.</summary>
+    private const double FullQuoteCoverage = 0.95;
+
+    /// <summary>How many times as many evidence words a message quoted in full needs to outrank a shorter quoted one.</summary>
+    private const double LongerQuote = 1.5;
+
     /// <summary>The shortest vocabulary word a misspelt paste word may be read as when it names a concept.</summary>
     private const int MinMisspeltConceptWord = 6;
 
@@ -75,6 +90,12 @@ public sealed class ErrorMatcher
     private readonly WordGroups _offTopicIntents;
     private readonly WordGroups _questions;
     private readonly OrderedPhrases _offTopicPhrases;
+    private readonly OrderedPhrases _productWorks;
+    /// <summary>
+    /// Negations (the curated synonym "not" and its variants): a statement that the product works followed by one says it does
+    /// not ("Skype funktioniert noch nicht"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
+    /// </summary>
+    private readonly HashSet<string> _negations;
     private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
@@ -92,7 +113,8 @@ public sealed class ErrorMatcher
     }
 
     /// <param name="Quotable">A documented message long enough that a paste with all its words quotes it (three words, six Chinese character pairs).</param>
-    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk, bool Quotable);
+    /// <param name="Words">How many of its tokens weigh something (the product's name does not): how long it is as evidence.</param>
+    private sealed record Phrase(int Symptom, int Cause, PhraseKind Kind, string Locale, string Text, string Normalized, int[] Tokens, double Total, bool IsCjk, bool Quotable, int Words);
 
     public ErrorMatcher(Catalog catalog, MatcherOptions? options = null)
     {
@@ -125,7 +147,7 @@ public sealed class ErrorMatcher
         // The product's name says what a paste is about, not which error it shows: it is no evidence.
         var productTokens = catalog.Curated.ProductNames.SelectMany(_tokenizer.Tokens).ToHashSet(StringComparer.Ordinal);
         var tokenized = raw
-            .Select(r => (r, Tokens: _tokenizer.Tokens(r.Text).Distinct(StringComparer.Ordinal).ToArray()))
+            .Select(r => (r, Tokens: _tokenizer.Tokens(ExampleDomain.Replace(r.Text, " ")).Distinct(StringComparer.Ordinal).ToArray()))
             .Where(x => x.Tokens.Any(t => !productTokens.Contains(t)))
             .DistinctBy(x => (x.r.Symptom, x.r.Kind, Normalize(x.r.Text)))
             .ToList();
@@ -159,8 +181,9 @@ public sealed class ErrorMatcher
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
             var cjk = Tokenizer.ContainsCjk(x.r.Text);
-            var quotable = x.r.Kind == PhraseKind.Message && ids.Count(i => _weight[i] > 0) >= (cjk ? 6 : 3);
-            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), cjk, quotable);
+            var words = ids.Count(i => _weight[i] > 0);
+            var quotable = x.r.Kind == PhraseKind.Message && words >= (cjk ? 6 : 3);
+            return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), cjk, quotable, words);
         }).ToArray();
         // The second opinion compares characters, so only documented Latin-script messages take part:
         // aliases are already phrasings of their own, and comparing hundreds of them costs milliseconds.
@@ -186,7 +209,9 @@ public sealed class ErrorMatcher
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
-        _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads);
+        _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks);
+        _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key)).Select(OrderedPhrases.Normalize)];
+        _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads, catalog.Curated.BotTalk.Values);
 
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
         var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -315,7 +340,11 @@ public sealed class ErrorMatcher
             return new MatchResult(MatchDecision.None, [], language, notice);
         }
 
-        var namesProduct = _inScope.AnyIn(seen);
+        // Case, punctuation and German spelling folded, for the curated phrases matched in order.
+        var folded = OrderedPhrases.Normalize(text);
+        // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
+        // is named as the part that is fine, not as the one that fails.
+        var namesProduct = _inScope.AnyIn(seen) && !_productWorks.AnyIn(folded, _negations);
         var problem = _problemWords.AnyIn(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
@@ -353,14 +382,14 @@ public sealed class ErrorMatcher
                 AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
             }
 
+            PreferLongestQuote(scores);
+
             // Another product named and this one not: probably about that product, unless the paste
             // quotes a whole documented message. A request that is no error report (a profile picture,
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            // Case, punctuation and German spelling folded, for the curated phrases matched in order.
-            var folded = OrderedPhrases.Normalize(text);
             var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
@@ -408,6 +437,37 @@ public sealed class ErrorMatcher
         finally
         {
             scores.Return();
+        }
+    }
+
+    /// <summary>
+    /// The longest quote wins: a paste that quotes a documented message in full, in its order, is about that message, and
+    /// a shorter one whose words it also has ("Sign-in address: bob@... Lync couldn't find a Lync Server for ..." has
+    /// "sign-in address" and "couldn't find") is part of what the client shows around it. A quoted row with
+    /// <see cref="LongerQuote"/> times fewer evidence words is put just under the longest one's score, out of the ambiguity margin.
+    /// </summary>
+    private void PreferLongestQuote(Scores scores)
+    {
+        var longest = -1;
+        foreach (var s in scores.Touched)
+        {
+            if (scores.FullQuote[s] > 0 && (longest < 0 || scores.FullQuote[s] > scores.FullQuote[longest]))
+            {
+                longest = s;
+            }
+        }
+        if (longest < 0)
+        {
+            return;
+        }
+        var ceiling = scores.Best[longest] - _options.AmbiguityMargin - 0.01;
+        foreach (var s in scores.Touched)
+        {
+            var words = Math.Max(scores.FullQuote[s], scores.Phrase[s] >= 0 ? _phrases[scores.Phrase[s]].Words : 0);
+            if (s != longest && scores.Quoted[s] && words * LongerQuote <= scores.FullQuote[longest] && scores.Best[s] > ceiling)
+            {
+                scores.Best[s] = Math.Max(0, ceiling);
+            }
         }
     }
 
@@ -638,6 +698,8 @@ public sealed class ErrorMatcher
         public double[] Matched = [];
         /// <summary>Whether the paste has every word of one of the symptom's quotable documented messages.</summary>
         public bool[] Quoted = [];
+        /// <summary>How many evidence words the longest of the symptom's documented messages has that the paste quotes in full (0: none).</summary>
+        public int[] FullQuote = [];
         public readonly List<int> Touched = [];
         public readonly List<int> TouchedPhrases = [];
 
@@ -655,6 +717,7 @@ public sealed class ErrorMatcher
                 scores.LongCoverage = new double[symptoms];
                 scores.Coverage = new double[symptoms];
                 scores.Quoted = new bool[symptoms];
+                scores.FullQuote = new int[symptoms];
                 scores.Matched = new double[phrases];
             }
             return scores;
@@ -671,6 +734,7 @@ public sealed class ErrorMatcher
                 LongCoverage[s] = 0;
                 Coverage[s] = 0;
                 Quoted[s] = false;
+                FullQuote[s] = 0;
             }
             Touched.Clear();
             TouchedPhrases.Clear();
@@ -727,10 +791,17 @@ public sealed class ErrorMatcher
             var symptom = phrase.Symptom;
             // A long documented message word for word, typos forgiven (a misspelt word counts 0.7 to 0.85, so all of
             // them give at least that coverage); the symptom is touched below: this phrase scores above 0.
-            if (phrase.Quotable && coverage >= 0.7 && !scores.Quoted[symptom])
+            if (phrase.Quotable && coverage >= 0.7 && (!scores.Quoted[symptom] || (coverage >= FullQuoteCoverage && phrase.Words > scores.FullQuote[symptom])))
             {
                 order ??= end - start == 1 ? lines[start].Order : lines.GetRange(start, end - start).SelectMany(l => l.Order).ToList();
-                scores.Quoted[symptom] = InOrder(phrase.Tokens, order);
+                if (InOrder(phrase.Tokens, order))
+                {
+                    scores.Quoted[symptom] = true;
+                    if (coverage >= FullQuoteCoverage)
+                    {
+                        scores.FullQuote[symptom] = Math.Max(scores.FullQuote[symptom], phrase.Words);
+                    }
+                }
             }
             var tie = score == best[symptom] && bestPhrase[symptom] >= 0
                 && IsCloserWording(phrase, _phrases[bestPhrase[symptom]], segmentText, normalizedText ??= Normalize(segmentText));
@@ -744,8 +815,9 @@ public sealed class ErrorMatcher
                 bestPhrase[symptom] = p;
                 scores.Segment[symptom] = segment;
                 scores.Text[symptom] = segmentText;
-                // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name.
-                scores.LongCoverage[symptom] = phrase.Tokens.Length >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
+                // Only a long quoted message (five words, or a long Chinese one) outweighs another product's name; the product's
+                // own name makes no phrase long ("keine Lizenz für Skype for Business Online" is two words of evidence).
+                scores.LongCoverage[symptom] = phrase.Words >= (phrase.IsCjk ? 14 : 5) ? coverage : 0;
                 // A request passes on a whole documented phrase; in Chinese a phrase of a few character pairs
                 // ("找不到服务器") is too short to tell a quoted error from words of the request itself.
                 scores.Coverage[symptom] = phrase.IsCjk && phrase.Tokens.Length < 6 ? 0 : coverage;

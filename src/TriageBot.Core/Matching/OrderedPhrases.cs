@@ -33,8 +33,12 @@ internal sealed class OrderedPhrases
         _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases.</summary>
-    public bool AnyIn(string normalized)
+    /// <summary>
+    /// Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases;
+    /// with <paramref name="notFollowedBy"/>, only where the next word is none of those ("Skype funktioniert noch" is no
+    /// statement that it works when "nicht" follows).
+    /// </summary>
+    public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null)
     {
         if (_byFirstWord.Count > 0)
         {
@@ -52,7 +56,8 @@ internal sealed class OrderedPhrases
                     {
                         foreach (var phrase in phrases)
                         {
-                            if (Contains(phrase, normalized, 0, start))
+                            // The first word stands at start, whole: the rest must follow it.
+                            if (Follows(phrase, normalized, 1, i, notFollowedBy))
                             {
                                 return true;
                             }
@@ -66,7 +71,7 @@ internal sealed class OrderedPhrases
         {
             foreach (var phrase in _cjkFirst)
             {
-                if (Contains(phrase, normalized, 0, 0))
+                if (Follows(phrase, normalized, 0, 0, notFollowedBy))
                 {
                     return true;
                 }
@@ -75,21 +80,50 @@ internal sealed class OrderedPhrases
         return false;
     }
 
-    private static bool Contains(string[] phrase, string text, int part, int from)
+    /// <summary>
+    /// Whether the parts of <paramref name="phrase"/> from <paramref name="part"/> on stand in <paramref name="text"/> after
+    /// <paramref name="from"/> (where the part before ends), each within <see cref="MaxGap"/> characters of the one before:
+    /// only that window is searched, so a long log costs no search to its end per word. The first part may stand anywhere.
+    /// </summary>
+    private static bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy)
     {
-        var word = phrase[part];
-        for (var i = text.IndexOf(word, from, StringComparison.Ordinal); i >= 0; i = text.IndexOf(word, i + 1, StringComparison.Ordinal))
+        if (part == phrase.Length)
         {
-            if (part > 0 && i - from > MaxGap)
-            {
-                return false;
-            }
-            if (IsWhole(text, i, word.Length) && (part == phrase.Length - 1 || Contains(phrase, text, part + 1, i + word.Length)))
+            return notFollowedBy is null || !notFollowedBy.Contains(NextWord(text, from));
+        }
+        var word = phrase[part];
+        var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
+        for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
+        {
+            if (IsWhole(text, i, word.Length) && Follows(phrase, text, part + 1, i + word.Length, notFollowedBy))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>Where <paramref name="word"/> starts in <paramref name="text"/> between <paramref name="from"/> and <paramref name="end"/>, else -1.</summary>
+    private static int IndexOf(string text, string word, int from, int end) =>
+        end - from < word.Length ? -1 : text.IndexOf(word, from, end - from, StringComparison.Ordinal);
+
+    /// <summary>The Latin-script word that starts after <paramref name="end"/> and its spaces, or the Chinese character there.</summary>
+    private static string NextWord(string text, int end)
+    {
+        while (end < text.Length && text[end] == ' ')
+        {
+            end++;
+        }
+        if (end < text.Length && Tokenizer.IsCjk(text[end]))
+        {
+            return text.Substring(end, 1);
+        }
+        var start = end;
+        while (end < text.Length && text[end] != ' ' && !Tokenizer.IsCjk(text[end]))
+        {
+            end++;
+        }
+        return text[start..end];
     }
 
     /// <summary>A Latin-script part is a whole word ("only" is not in "commonly"); a Chinese one may stand anywhere.</summary>

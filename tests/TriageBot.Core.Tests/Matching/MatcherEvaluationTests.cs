@@ -19,11 +19,12 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// The tuned set: cases.jsonl and the batches added since (4 to 7: German and own-words descriptions, near misses; 8: quoted
     /// messages beside another row's concepts, time-source words, Chinese descriptions, prompt injections, presence; 9: Chinese
     /// descriptions of every row, instructions to the bot in new phrasings, the credential pair, same-day domain changes,
-    /// installers from the wrong source, zh-TW near misses; 10: a second look at the same classes after batch 9's changes).
+    /// installers from the wrong source, zh-TW near misses; 10: a second look at the same classes after batch 9's changes; 11: near
+    /// misses about other systems that share words with documented rows, instructions to the bot in new shapes, and reports that look like them).
     /// </summary>
     private static readonly Lazy<IReadOnlyList<Case>> Cases = new(() =>
         [.. Load("cases.jsonl"), .. Load("cases-batch4.jsonl"), .. Load("cases-batch5.jsonl"), .. Load("cases-batch6.jsonl"), .. Load("cases-batch7.jsonl"), .. Load("cases-batch8.jsonl"),
-         .. Load("cases-batch9.jsonl"), .. Load("cases-batch10.jsonl")]);
+         .. Load("cases-batch9.jsonl"), .. Load("cases-batch10.jsonl"), .. Load("cases-batch11.jsonl")]);
 
     private static List<Case> Load(string file) =>
         File.ReadLines(Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching", file))
@@ -114,6 +115,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// so it is no longer blind: in scope 99.2%, out of scope 100%, and its floors hold that. See README.
     /// holdout5.jsonl: written blind the same way (300 cases), scored once after that: in scope 98.7%, out of scope 97.1%.
     /// Its failure classes were then mended in general terms (branch matcher6): 100% both, and its floors are raised to 99%.
+    /// holdout6-*.jsonl: written blind (560 cases, more near misses and instructions to the bot), scored at first sight after
+    /// matcher6: out of scope 72.5% (ende), 87.5% (zh), 80.0% (a), zh in scope 90.2%. Its misses were read, so it is development
+    /// data now, not blind: its floors are what branch matcher7 reaches (see README).
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -121,6 +125,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout3.jsonl", 0.97, 0.97)]
     [InlineData("holdout4.jsonl", 0.99, 0.99)]
     [InlineData("holdout5.jsonl", 0.99, 0.99)]
+    [InlineData("holdout6-ende.jsonl", 0.98, 0.99)]
+    [InlineData("holdout6-zh.jsonl", 0.98, 0.99)]
+    [InlineData("holdout6-a.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);

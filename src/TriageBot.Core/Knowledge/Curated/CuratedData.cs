@@ -83,6 +83,22 @@ public sealed class CuratedData
     public IReadOnlyList<string> OffTopicPhrases { get; init; } = [];
 
     /// <summary>
+    /// Talk about the bot's own input and output rather than about an error, as classes of features (class name -> phrases,
+    /// matched like <see cref="OffTopicPhrases"/>): the conversation and the bot's answer ("every message from me", "this
+    /// ticket", "Eingabe", "分类结果"), a rule or its scope ("new rule", "from now on", "ab sofort", "一律"), a role given to
+    /// the bot ("you are now", "Rollenspiel", "你是"), an answer and nothing else ("sonst nichts"). A paste that meets two
+    /// classes instructs the bot, like one of <see cref="Instructions"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> BotTalk { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// Statements that the product works ("Skype works fine", "Skype läuft normal", "Skype 都正常"), matched like
+    /// <see cref="OffTopicPhrases"/>: a paste with one is about something else, and names the product only as the part
+    /// that is fine.
+    /// </summary>
+    public IReadOnlyList<string> ProductWorks { get; init; } = [];
+
+    /// <summary>
     /// concept name -> its interchangeable words and phrasings (all languages together): one idea that
     /// people word in many ways ("licence", "subscription", "service plan", "Lizenz", "授权").
     /// </summary>
@@ -125,6 +141,8 @@ public sealed class CuratedData
         var instructionVerbs = new List<string>();
         var instructionLeads = new List<string>();
         var offTopicPhrases = new List<string>();
+        var botTalk = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var productWorks = new List<string>();
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
@@ -183,6 +201,11 @@ public sealed class CuratedData
             instructionVerbs.AddRange(data.InstructionVerbs ?? []);
             instructionLeads.AddRange(data.InstructionLeads ?? []);
             offTopicPhrases.AddRange(data.OffTopicPhrases ?? []);
+            foreach (var (name, phrases) in data.BotTalk ?? [])
+            {
+                botTalk[name] = [.. botTalk.GetValueOrDefault(name) ?? [], .. (phrases ?? []).Where(p => !string.IsNullOrWhiteSpace(p))];
+            }
+            productWorks.AddRange(data.ProductWorks ?? []);
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
                 var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
@@ -246,6 +269,8 @@ public sealed class CuratedData
             InstructionVerbs = instructionVerbs,
             InstructionLeads = instructionLeads,
             OffTopicPhrases = offTopicPhrases,
+            BotTalk = botTalk,
+            ProductWorks = productWorks,
             Concepts = concepts,
             Evidence = evidence,
             Conditions = conditions,
@@ -286,6 +311,10 @@ public sealed class CuratedData
         public List<string>? InstructionLeads { get; set; }
 
         public List<string>? OffTopicPhrases { get; set; }
+
+        public Dictionary<string, List<string>?>? BotTalk { get; set; }
+
+        public List<string>? ProductWorks { get; set; }
 
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
 
