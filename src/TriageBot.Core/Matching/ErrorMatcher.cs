@@ -88,6 +88,11 @@ public sealed class ErrorMatcher
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
+    /// <summary>
+    /// The offTopicIntents of several Latin-script words, matched in their order ("out of office" is no request in "turns out
+    /// ... the Denver office"); single words and Chinese ones stay in <see cref="_offTopicIntents"/>.
+    /// </summary>
+    private readonly OrderedPhrases _offTopicIntentPhrases;
     private readonly WordGroups _questions;
     private readonly OrderedPhrases _offTopicPhrases;
     private readonly OrderedPhrases _productWorks;
@@ -205,7 +210,9 @@ public sealed class ErrorMatcher
         _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
         // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
         _problemWords = new WordGroups(catalog.Curated.ProblemWords.Select(TokensWithStopWords));
-        _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Select(w => _tokenizer.Tokens(w).ToArray()));
+        static bool IsLatinPhrase(string intent) => intent.Contains(' ', StringComparison.Ordinal) && !Tokenizer.ContainsCjk(intent);
+        _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Where(w => !IsLatinPhrase(w)).Select(w => _tokenizer.Tokens(w).ToArray()));
+        _offTopicIntentPhrases = new OrderedPhrases(catalog.Curated.OffTopicIntents.Where(IsLatinPhrase), plurals: true);
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
@@ -390,7 +397,7 @@ public sealed class ErrorMatcher
             // long message when nothing in it says that something goes wrong).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            var request = _offTopicIntents.AnyIn(seen) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
+            var request = _offTopicIntents.AnyIn(seen) || _offTopicIntentPhrases.AnyIn(folded) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 

@@ -18,8 +18,17 @@ internal sealed class OrderedPhrases
     /// <summary>The phrases that start with Chinese, searched in Chinese text only.</summary>
     private readonly string[][] _cjkFirst;
 
-    public OrderedPhrases(IEnumerable<string> phrases)
+    /// <summary>Whether a Latin-script part also stands for its plural (nouns: "meeting invite" in "meeting invites").</summary>
+    private readonly bool _plurals;
+
+    /// <param name="phrases">The curated phrases.</param>
+    /// <param name="plurals">
+    /// Whether a part of three letters or more also matches with a plural "s": for phrases of nouns only; a verb with an
+    /// "s" is another word ("just say" must not meet "just hangs and says").
+    /// </param>
+    public OrderedPhrases(IEnumerable<string> phrases, bool plurals = false)
     {
+        _plurals = plurals;
         var all = phrases.Select(p => Normalize(p).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length > 0).ToList();
         _cjkFirst = all.Where(p => Tokenizer.ContainsCjk(p[0])).ToArray();
         foreach (var phrase in all.Where(p => !Tokenizer.ContainsCjk(p[0])))
@@ -57,7 +66,7 @@ internal sealed class OrderedPhrases
                         foreach (var phrase in phrases)
                         {
                             // The first word stands at start, whole: the rest must follow it.
-                            if (Follows(phrase, normalized, 1, i, notFollowedBy))
+                            if (Follows(phrase, normalized, 1, i, notFollowedBy, _plurals))
                             {
                                 return true;
                             }
@@ -71,7 +80,7 @@ internal sealed class OrderedPhrases
         {
             foreach (var phrase in _cjkFirst)
             {
-                if (Follows(phrase, normalized, 0, 0, notFollowedBy))
+                if (Follows(phrase, normalized, 0, 0, notFollowedBy, _plurals))
                 {
                     return true;
                 }
@@ -85,7 +94,7 @@ internal sealed class OrderedPhrases
     /// <paramref name="from"/> (where the part before ends), each within <see cref="MaxGap"/> characters of the one before:
     /// only that window is searched, so a long log costs no search to its end per word. The first part may stand anywhere.
     /// </summary>
-    private static bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy)
+    private static bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, bool plurals)
     {
         if (part == phrase.Length)
         {
@@ -95,7 +104,7 @@ internal sealed class OrderedPhrases
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
-            if (IsWhole(text, i, word.Length) && Follows(phrase, text, part + 1, i + word.Length, notFollowedBy))
+            if (IsWhole(text, i, word.Length, plurals) && Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, plurals))
             {
                 return true;
             }
@@ -126,8 +135,11 @@ internal sealed class OrderedPhrases
         return text[start..end];
     }
 
-    /// <summary>A Latin-script part is a whole word ("only" is not in "commonly"); a Chinese one may stand anywhere.</summary>
-    private static bool IsWhole(string text, int start, int length)
+    /// <summary>
+    /// A Latin-script part is a whole word ("only" is not in "commonly"), or with <paramref name="plurals"/> a word of three
+    /// letters or more with a plural "s" ("meeting invite" in "meeting invites"); a Chinese one may stand anywhere.
+    /// </summary>
+    private static bool IsWhole(string text, int start, int length, bool plurals)
     {
         if (Tokenizer.IsCjk(text[start]))
         {
@@ -135,7 +147,9 @@ internal sealed class OrderedPhrases
         }
         var end = start + length;
         return (start == 0 || text[start - 1] == ' ' || Tokenizer.IsCjk(text[start - 1])) &&
-               (end == text.Length || text[end] == ' ' || Tokenizer.IsCjk(text[end]));
+               (EndsWord(text, end) || (plurals && length >= 3 && end < text.Length && text[end] == 's' && EndsWord(text, end + 1)));
+
+        static bool EndsWord(string text, int at) => at == text.Length || text[at] == ' ' || Tokenizer.IsCjk(text[at]);
     }
 
     /// <summary>A paste or phrase as the phrases are matched: <see cref="Tokenizer.Normalize"/> with German spelling folded.</summary>

@@ -291,6 +291,21 @@ public sealed class ErrorMatcherTests
     public void Match_RequestWithAProblemButNoDocumentedError_IsNone() =>
         Assert.Equal(MatchDecision.None, Matcher.Match("my Skype meeting recording failed and the file is not found").Decision);
 
+    // A request of several words counts in its order: "turns out ... the Denver office" is no "out of office" request,
+    // and the plural of its nouns still is one ("meeting invites").
+    [Fact]
+    public void Match_WordsOfARequestFarApartAndOutOfOrder_AreNoRequest()
+    {
+        var result = Matcher.Match("People in the Denver office can't sign into Skype and all their PCs are about 8 minutes behind. Turns out our domain controller stopped syncing with an external NTP source.");
+
+        Assert.Equal(MatchDecision.Match, result.Decision);
+        Assert.Equal("system-clock-out-of-sync", result.Top!.SymptomId);
+    }
+
+    [Fact]
+    public void Match_RequestWithPluralNoun_IsNone() =>
+        Assert.Equal(MatchDecision.None, Matcher.Match("my Skype for Business meeting invites go out with the wrong time zone").Decision);
+
     [Fact]
     public void Match_RequestStatingADocumentedError_StillMatches()
     {

@@ -118,6 +118,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout6-*.jsonl: written blind (560 cases, more near misses and instructions to the bot), scored at first sight after
     /// matcher6: out of scope 72.5% (ende), 87.5% (zh), 80.0% (a), zh in scope 90.2%. Its misses were read, so it is development
     /// data now, not blind: its floors are what branch matcher7 reaches (see README).
+    /// holdout7-*.jsonl: written blind (320 cases, en/de and zh), scored once after matcher7: in scope en 98.3%, de 100%,
+    /// zh-CN 100%, zh-TW 92.7%; out of scope 100% (ende), 96.0% (zh; zh-TW 92.0%). Its misses were then read and mended
+    /// (Chinese words, ordered request phrases): development data, floors at what that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -128,6 +131,8 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout6-ende.jsonl", 0.98, 0.99)]
     [InlineData("holdout6-zh.jsonl", 0.98, 0.99)]
     [InlineData("holdout6-a.jsonl", 0.99, 0.99)]
+    [InlineData("holdout7-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout7-zh.jsonl", 0.99, 0.97)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
