@@ -121,6 +121,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout7-*.jsonl: written blind (320 cases, en/de and zh), scored once after matcher7: in scope en 98.3%, de 100%,
     /// zh-CN 100%, zh-TW 92.7%; out of scope 100% (ende), 96.0% (zh; zh-TW 92.0%). Its misses were then read and mended
     /// (Chinese words, ordered request phrases): development data, floors at what that reaches.
+    /// holdout8-*.jsonl: written blind (320 cases), scored once after holdout7's mending: in scope en 98.3%, de 96.4%,
+    /// zh-CN 96.4%, zh-TW 100%; out of scope 91.1% (ende), 96.0% (zh): under the bar. Its instruction, "Skype works" and
+    /// Chinese problem-word misses were then mended as words: development data, floors at what that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -133,6 +136,8 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout6-a.jsonl", 0.99, 0.99)]
     [InlineData("holdout7-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout7-zh.jsonl", 0.99, 0.97)]
+    [InlineData("holdout8-ende.jsonl", 0.97, 0.95)]
+    [InlineData("holdout8-zh.jsonl", 0.99, 0.98)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
