@@ -95,6 +95,11 @@ public sealed class Tokenizer
         {
             AddCompoundPart(single[0], single);
         }
+        // So are the names of other systems: a compound with one says what it is about ("Zeiterfassungs|terminal", "Drucker|treiber").
+        foreach (var single in curated.OffTopic.Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
+        {
+            AddCompoundPart(single[0], single);
+        }
         _compoundPartsBySpan = _compoundParts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var list in _phraseSynonyms.Values)
         {

@@ -302,6 +302,13 @@ public sealed class ErrorMatcherTests
         Assert.Equal("system-clock-out-of-sync", result.Top!.SymptomId);
     }
 
+    // A compound with another system's name in it is about that system, as the name alone would be.
+    [Theory]
+    [InlineData("Die Uhrzeit am Druckerdisplay geht zehn Minuten nach, bitte einstellen.")]
+    [InlineData("Die Uhr am Zeiterfassungsgerät im Eingang geht fünf Minuten vor.")]
+    public void Match_ClockOfAnotherSystemNamedInACompound_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
     [Fact]
     public void Match_RequestWithPluralNoun_IsNone() =>
         Assert.Equal(MatchDecision.None, Matcher.Match("my Skype for Business meeting invites go out with the wrong time zone").Decision);
