@@ -382,15 +382,29 @@ public sealed partial class TriageDialog : ComponentDialog
         {
             case PromptCard.Question when _planner.Flows.Questions.GetValueOrDefault(card.Id ?? "") is { } question:
                 return _cards.Question(question, card.Locale, card.FlowId, isRetry ? _texts.Get("retry-answer", card.Locale) : card.Intro);
+            // A typed answer the fix card or the "which of these" card does not take: a short line pointing at the card
+            // above (its buttons still work), not the whole card again.
+            case PromptCard.Resolution when isRetry:
+                return Text(_texts.Get("retry-outcome", card.Locale,
+                    ("fixed", _texts.Get("button-fixed", card.Locale)),
+                    ("notFixed", _texts.Get("button-not-fixed", card.Locale)),
+                    ("helpdesk", _texts.Get("button-helpdesk", card.Locale))));
+            case PromptCard.Choose when isRetry:
+                return Text(_texts.Get("retry-choose", card.Locale));
             case PromptCard.Resolution when _catalog.Find(card.Id ?? "") is { } symptom && symptom.Causes.FirstOrDefault(c => c.Id == card.CauseId) is { } cause:
                 return _cards.Resolution(symptom, cause, card.Locale, card.FlowId, card.Intro);
             case PromptCard.Choose:
                 return _cards.Choose(CandidatesOf(card).ToList(), card.Locale, card.FlowId);
             default:
                 // The knowledge changed under a waiting prompt (a restart with other documents): say so plainly.
-                var reply = Activity.CreateMessageActivity();
-                reply.Text = _texts.Get("unknown-submit", card.Locale);
-                return reply;
+                return Text(_texts.Get("unknown-submit", card.Locale));
+        }
+
+        static Activity Text(string text)
+        {
+            var reply = Activity.CreateMessageActivity();
+            reply.Text = text;
+            return reply;
         }
     }
 

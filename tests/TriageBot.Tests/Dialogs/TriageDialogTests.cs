@@ -106,6 +106,47 @@ public sealed class TriageDialogTests
             .StartTestAsync();
     }
 
+    // Typed words the fix card does not take get a short line pointing at the card's buttons, not the card again,
+    // and the triage waits on the same fix: a typed outcome still counts.
+    [Fact]
+    public async Task UnrecognisedTextAtTheFixCard_PointsAtItsButtonsWithoutResendingIt()
+    {
+        var (flow, _, _) = Create();
+
+        await flow
+            .Send("There was a problem verifying the certificate from the server. Sign-in may be delayed while we retry the connection.")
+            .AssertReply(Says("trusted root certification authority"))
+            .Send("banana")
+            .AssertReply(a =>
+            {
+                Says("didn't get that", "**That fixed it**", "**Still not working**", "**Talk to the helpdesk**")(a);
+                Assert.True(a.Attachments is null || a.Attachments.Count == 0, "the fix card was sent again");
+            })
+            .Send("that fixed it")
+            .AssertReply(Says("glad that fixed it"))
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task UnrecognisedTextAtWhichOfThese_AsksToPickWithoutResendingTheCard()
+    {
+        var (flow, _, _) = Create();
+        var choose = Press("There was a problem verifying the certificate from the server. Sign-in may be delayed while we retry the connection.", "Which of these do you see?");
+
+        await flow
+            .Send("certificate problem when signing in to lync")
+            .AssertReply(choose.Capture)
+            .Send("banana")
+            .AssertReply(a =>
+            {
+                Says("didn't get that", "pick the error")(a);
+                Assert.True(a.Attachments is null || a.Attachments.Count == 0, "the card was sent again");
+            })
+            .Send(choose.Submit)
+            .AssertReply(Says("trusted root certification authority"))
+            .StartTestAsync();
+    }
+
     [Fact]
     public async Task NoMatch_ShowsCommonCausesThenOffersAHumanOnTheSecondMiss()
     {
