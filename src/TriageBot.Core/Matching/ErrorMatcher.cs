@@ -88,6 +88,8 @@ public sealed class ErrorMatcher
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
+    /// <summary>The Chinese words of the curated sign-in concept (see <see cref="ChineseSignIn"/>).</summary>
+    private readonly string[] _chineseSignIn;
     /// <summary>
     /// The offTopicIntents of several Latin-script words, matched in their order ("out of office" is no request in "turns out
     /// ... the Denver office"); single words and Chinese ones stay in <see cref="_offTopicIntents"/>.
@@ -207,6 +209,7 @@ public sealed class ErrorMatcher
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
         _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
+        _chineseSignIn = [.. (catalog.Curated.Concepts.TryGetValue("signin", out var signIn) ? signIn : []).Where(Tokenizer.ContainsCjk)];
         _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
         // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
         _problemWords = new WordGroups(catalog.Curated.ProblemWords.Select(TokensWithStopWords));
@@ -384,7 +387,7 @@ public sealed class ErrorMatcher
             // Evidence in the user's own words: the concepts the paste names, where they make up one of
             // a symptom's curated concept sets. Only for a paste that names the product and says that
             // something goes wrong: a question about the product ("how do I enable SIP?") is no report.
-            if (_evidence.Length > 0 && namesProduct && problem)
+            if (_evidence.Length > 0 && problem && (namesProduct || (ChineseSignIn(text) && !_offTopic.AnyIn(seen))))
             {
                 AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
             }
@@ -910,6 +913,13 @@ public sealed class ErrorMatcher
         }
         return bestRatio >= 88 ? bestRatio / 100.0 * 0.9 : 0;
     }
+
+    /// <summary>
+    /// Whether a Chinese paste speaks of signing in (登录, 登入, ...): Chinese descriptions often leave the product unnamed
+    /// ("登录地址里的 hengtai 打成了 hengtia"), and the sign-in is then what they are about. English and German ones that leave it
+    /// unnamed are as often about another system's sign-in (measured: letting their sign-in words stand in traded even).
+    /// </summary>
+    private bool ChineseSignIn(string text) => Tokenizer.ContainsCjk(text) && _chineseSignIn.Any(w => text.Contains(w, StringComparison.Ordinal));
 
     private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct, bool problem)
     {

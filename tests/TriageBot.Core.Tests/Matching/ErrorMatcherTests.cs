@@ -309,6 +309,19 @@ public sealed class ErrorMatcherTests
     public void Match_ClockOfAnotherSystemNamedInACompound_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
+    // Chinese descriptions often leave the product unnamed: their sign-in words stand in for it, "on the phone" is no device,
+    // and a mailbox address is the sign-in address.
+    [Theory]
+    [InlineData("同事把登录地址里的 contoso 打成了 contsoo，一直进不去")]
+    [InlineData("电话里他说邮箱地址输入了还是进不去，原来是登录地址把 .cn 打成了 .com")]
+    public void Match_ChineseDescriptionWithoutTheProductName_StillFindsItsRow(string text)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal("mistyped-sign-in-address-user", result.Top!.SymptomId);
+    }
+
     [Fact]
     public void Match_RequestWithPluralNoun_IsNone() =>
         Assert.Equal(MatchDecision.None, Matcher.Match("my Skype for Business meeting invites go out with the wrong time zone").Decision);
