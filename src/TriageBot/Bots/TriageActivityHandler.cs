@@ -77,6 +77,12 @@ internal sealed class TriageActivityHandler(
         }
 
         var locale = TriageDialog.ChooseLocale(Core.Matching.LanguageGuess.Guess(text ?? ""), activity.Locale);
+        if (TriageDialog.IsHelpdeskButton(activity.Value) && string.IsNullOrEmpty(text))
+        {
+            // The fallback card ends its triage; its helpdesk button hands that triage over (an older card's is stale).
+            await dc.BeginDialogAsync(TriageDialog.DialogId, TriageDialog.HelpdeskButton, cancellationToken);
+            return;
+        }
         if (activity.Value is not null && string.IsNullOrEmpty(text))
         {
             // A card button with no triage behind it (an old card, or a forged submit).

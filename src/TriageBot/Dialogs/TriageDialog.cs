@@ -36,6 +36,21 @@ public sealed partial class TriageDialog : ComponentDialog
     /// <summary>Options that start the dialog straight at the hand-over to a human.</summary>
     public const string HumanRequest = "\u0001human";
 
+    /// <summary>
+    /// Options for a card's helpdesk button pressed when no triage is waiting: the fallback card ends its triage, and its
+    /// button hands that triage over with all it collected; a button of any other (older) card is stale.
+    /// </summary>
+    public const string HelpdeskButton = "\u0001helpdesk-button";
+
+    /// <summary>Whether a card submit is a triage card's helpdesk button.</summary>
+    public static bool IsHelpdeskButton(System.Text.Json.JsonElement? value) =>
+        value is { ValueKind: System.Text.Json.JsonValueKind.Object } v && v.TryGetProperty(CardActions.Key, out var action) &&
+        action.ValueKind == System.Text.Json.JsonValueKind.String && action.GetString() == CardActions.Helpdesk;
+
+    /// <summary>The triage a card submit belongs to (its <c>flow</c>), or null.</summary>
+    private static string? FlowOf(System.Text.Json.JsonElement value) =>
+        value.ValueKind == System.Text.Json.JsonValueKind.Object && value.TryGetProperty("flow", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.String ? f.GetString() : null;
+
     private readonly Catalog _catalog;
     private readonly ErrorMatcher _matcher;
     private readonly TriagePlanner _planner;
@@ -99,14 +114,13 @@ public sealed partial class TriageDialog : ComponentDialog
         if (activity.Value is { } value)
         {
             // A button from another (older) card: say so and ask the current question again.
-            var flow = value.ValueKind == System.Text.Json.JsonValueKind.Object && value.TryGetProperty("flow", out var f) && f.ValueKind == System.Text.Json.JsonValueKind.String ? f.GetString() : null;
-            if (flow != state.FlowId)
+            if (FlowOf(value) != state.FlowId)
             {
                 await turn.SendActivityAsync(Reply(turn, _texts.Get("unknown-submit", state.Locale)), cancellationToken);
                 await innerDc.RepromptDialogAsync(cancellationToken);
                 return EndOfTurn;
             }
-            if (value.TryGetProperty(CardActions.Key, out var action) && action.ValueKind == System.Text.Json.JsonValueKind.String && action.GetString() == CardActions.Helpdesk)
+            if (IsHelpdeskButton(value))
             {
                 return await HumanAsync(innerDc, state, cancellationToken);
             }
@@ -171,6 +185,16 @@ public sealed partial class TriageDialog : ComponentDialog
 
     protected override async Task<DialogTurnResult> OnBeginDialogAsync(DialogContext innerDc, object? options, CancellationToken cancellationToken)
     {
+        if (options as string == HelpdeskButton)
+        {
+            var last = await _state.GetAsync(innerDc.Context, () => new TriageState(), cancellationToken);
+            if (last.FlowId is not null && innerDc.Context.Activity.Value is { } value && FlowOf(value) == last.FlowId)
+            {
+                return await HumanAsync(innerDc, last, cancellationToken);
+            }
+            await innerDc.Context.SendActivityAsync(Reply(innerDc.Context, _texts.Get("unknown-submit", last.Locale)), cancellationToken);
+            return new DialogTurnResult(DialogTurnStatus.Complete);
+        }
         if (options is string paste && paste != HumanRequest)
         {
             return await BeginMainAsync(innerDc, paste, cancellationToken);
@@ -505,9 +529,6 @@ public sealed partial class TriageDialog : ComponentDialog
                 return await HumanAsync(step, state, cancellationToken);
         }
     }
-
-    // After the last documented cause failed, the fallback card's helpdesk button (or typing
-    // "talk to a human") starts the hand-over.
 
     private string? CurrentCauseId(TriageState state)
     {

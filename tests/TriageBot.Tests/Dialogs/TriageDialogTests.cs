@@ -50,6 +50,59 @@ public sealed class TriageDialogTests
             .StartTestAsync();
     }
 
+    // The last card of a triage (the fallback procedure) offers the helpdesk: its button opens the hand-over form.
+    [Fact]
+    public async Task FallbackCard_HelpdeskButton_OpensTheHandOverForm()
+    {
+        var (flow, _, _) = Create();
+        var helpdesk = Press("Talk to the helpdesk", "last documented cause", "Collect more information");
+
+        await flow
+            .Send("hi, since this morning Skype keeps saying: Server is temporarily unavailable")
+            .AssertReply(Says("Which Office 365 plan"))
+            .Send("we're on E")
+            .AssertReply(Says("custom) domain"))
+            .Send("yes")
+            .AssertReply(Says("AD FS"))
+            .Send("no")
+            .AssertReply(Says("Update DNS settings"))
+            .Send("still not working")
+            .AssertReply(Says("Let's try the next documented cause"))
+            .Send("still not working")
+            .AssertReply(helpdesk.Capture).Send(helpdesk.Submit)
+            .AssertReply(Says("Hand this over to the helpdesk", "[Send to the helpdesk]"))
+            .StartTestAsync();
+    }
+
+    // Once another triage has run, an older fallback card's helpdesk button is stale: it says so and starts nothing.
+    [Fact]
+    public async Task FallbackCardOfAnEarlierTriage_HelpdeskButton_IsStale()
+    {
+        var (flow, _, _) = Create();
+        var helpdesk = Press("Talk to the helpdesk", "last documented cause");
+
+        await flow
+            .Send("hi, since this morning Skype keeps saying: Server is temporarily unavailable")
+            .AssertReply(Says("Which Office 365 plan"))
+            .Send("we're on E")
+            .AssertReply(Says("custom) domain"))
+            .Send("yes")
+            .AssertReply(Says("AD FS"))
+            .Send("no")
+            .AssertReply(Says("Update DNS settings"))
+            .Send("still not working")
+            .AssertReply(Says("Let's try the next documented cause"))
+            .Send("still not working")
+            .AssertReply(helpdesk.Capture)
+            .Send("There was a problem verifying the certificate from the server. Sign-in may be delayed while we retry the connection.")
+            .AssertReply(Says("trusted root certification authority"))
+            .Send("that fixed it")
+            .AssertReply(Says("glad that fixed it"))
+            .Send(helpdesk.Submit)
+            .AssertReply(Says("belongs to a card I can no longer use"))
+            .StartTestAsync();
+    }
+
     [Fact]
     public async Task ServerUnavailable_PasteMentionsAdfs_DoesNotAskAboutAdfs()
     {
