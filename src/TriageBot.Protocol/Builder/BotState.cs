@@ -189,7 +189,8 @@ public abstract class BotState
             state = default;
         }
 
-        cached.Hash = state.IsEmpty ? cached.ComputeHash() : state.ToArray();
+        // The state's slice of the stored document (its buffer is the reader's own), not a copy of it.
+        cached.Hash = state.IsEmpty ? cached.ComputeHash() : state;
         return cached;
     }
 
@@ -206,7 +207,7 @@ public abstract class BotState
         }
 
         var hash = cached.ComputeHash();
-        if (!force && hash.AsSpan().SequenceEqual(cached.Hash))
+        if (!force && hash.AsSpan().SequenceEqual(cached.Hash.Span))
         {
             return;
         }
@@ -299,7 +300,7 @@ public abstract class BotState
     {
         ArgumentNullException.ThrowIfNull(turnContext);
         var previous = turnContext.TurnState.Get<CachedBotState>(_contextServiceKey);
-        var cleared = new CachedBotState { ETag = previous?.ETag, Hash = [] };
+        var cleared = new CachedBotState { ETag = previous?.ETag, Hash = ReadOnlyMemory<byte>.Empty };
         cleared.ActivityIds.AddRange(previous?.ActivityIds ?? []);
         turnContext.TurnState[_contextServiceKey] = cleared;
     }
@@ -345,7 +346,7 @@ public abstract class BotState
         public string? ETag { get; set; }
 
         /// <summary>The state's JSON (UTF-8) when it was loaded or last saved; empty after <see cref="ClearState"/>.</summary>
-        public byte[] Hash { get; set; } = [];
+        public ReadOnlyMemory<byte> Hash { get; set; }
 
         /// <summary>Ids of the activities whose turns saved the state, oldest first.</summary>
         public List<string> ActivityIds { get; } = [];

@@ -265,11 +265,11 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
             var (key, eTag) = _recent.Dequeue();
             if (_items.TryGetValue(key, out var entry) && entry.ETag == eTag && !entry.Packed)
             {
-                var family = Family(key);
-                if (!_dictionaries.TryGetValue(family, out var dictionary) && _dictionaries.Count < MaxDictionaries)
+                // Looked up by the key's family as a span; the family's string is made only for a new dictionary.
+                if (!_dictionaries.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(FamilySpan(key), out var dictionary) && _dictionaries.Count < MaxDictionaries)
                 {
                     // The family's first item compressed becomes its dictionary.
-                    _dictionaries[family] = dictionary = new BrotliDictionary(entry.Data.AsSpan(0, entry.Length).ToArray());
+                    _dictionaries[Family(key)] = dictionary = new BrotliDictionary(entry.Data.AsSpan(0, entry.Length).ToArray());
                 }
 
                 (due ??= []).Add(new Due(key, entry, dictionary));

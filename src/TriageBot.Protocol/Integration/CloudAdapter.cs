@@ -243,17 +243,16 @@ public class CloudAdapter : BotAdapter, IBotFrameworkHttpAdapter
             }
 
             var conflict = false;
-            var current = attempt;
             await RunPipelineAsync(context, async (turn, ct) =>
             {
                 try
                 {
                     await bot.OnTurnAsync(turn, ct).ConfigureAwait(false);
                 }
-                catch (StorageConcurrencyException ex) when (current < attempts && !ct.IsCancellationRequested)
+                catch (StorageConcurrencyException ex) when (attempt < attempts && !ct.IsCancellationRequested)
                 {
                     _logger.LogInformation("Turn in conversation {ConversationId} met a concurrent write of {Key} (attempt {Attempt} of {Attempts}); running it again on the current state",
-                        activity.Conversation?.Id, ex.Key, current, attempts);
+                        activity.Conversation?.Id, ex.Key, attempt, attempts);
                     conflict = true;
                     return;
                 }
