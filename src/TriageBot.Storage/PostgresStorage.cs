@@ -135,7 +135,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDocumentStorage, IDispo
 
         var rows = changes.Select(change =>
         {
-            var (json, eTag, expiresAt) = StorageExtensions.ToStorageJson(change.Value);
+            var (json, eTag, expiresAt) = StorageExtensions.ToStorageUtf8(change.Value);
             return new Row(change.Key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
         }).ToList();
         await WriteRowsAsync(rows, cancellationToken).ConfigureAwait(false);
@@ -156,7 +156,8 @@ public sealed class PostgresStorage : IExpiringStorage, IDocumentStorage, IDispo
             command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = key });
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                ? new StoredDocument(Encoding.UTF8.GetBytes(reader.GetString(2)), reader.GetString(1))
+                // Text read as its UTF-8 bytes (Npgsql maps text to byte[]): no string between the server and the state.
+                ? new StoredDocument(reader.GetFieldValue<byte[]>(2), reader.GetString(1))
                 : null;
         }, cancellationToken);
     }
@@ -166,7 +167,7 @@ public sealed class PostgresStorage : IExpiringStorage, IDocumentStorage, IDispo
     {
         ArgumentNullException.ThrowIfNull(key);
         CheckKeys([key]);
-        var row = new Row(key, Encoding.UTF8.GetString(json.Span), StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
+        var row = new Row(key, json, StorageExtensions.IsUnconditional(eTag) ? null : eTag, expiresAt, StorageExtensions.NewETag());
         await WriteRowsAsync([row], cancellationToken).ConfigureAwait(false);
         return row.NewETag;
     }
@@ -184,7 +185,8 @@ public sealed class PostgresStorage : IExpiringStorage, IDocumentStorage, IDispo
                 var command = new NpgsqlBatchCommand(row.ExpectedETag is null ? _writeSql : _conditionalWriteSql);
                 command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.Key });
                 command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.NewETag });
-                command.Parameters.Add(new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.Json });
+                // UTF-8 bytes written as text (Npgsql takes ReadOnlyMemory<byte> for text): no string in between.
+                command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { NpgsqlDbType = NpgsqlDbType.Text, TypedValue = row.Json });
                 command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { NpgsqlDbType = NpgsqlDbType.TimestampTz, TypedValue = now });
                 command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = row.ExpiresAt is { } at ? at.ToUniversalTime() : DBNull.Value });
                 if (row.ExpectedETag is not null)
@@ -372,5 +374,5 @@ public sealed class PostgresStorage : IExpiringStorage, IDocumentStorage, IDispo
 
     private static string Quote(string identifier) => "\"" + identifier + "\"";
 
-    private sealed record Row(string Key, string Json, string? ExpectedETag, DateTimeOffset? ExpiresAt, string NewETag);
+    private sealed record Row(string Key, ReadOnlyMemory<byte> Json, string? ExpectedETag, DateTimeOffset? ExpiresAt, string NewETag);
 }
