@@ -148,34 +148,14 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
     public Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        var documents = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageUtf8(c.Value), Buffer: (byte[]?)null)).ToList();
-        for (var i = 0; i < documents.Count; i++)
+        var items = changes.Select(c => (c.Key, Document: StorageExtensions.ToStorageUtf8(c.Value))).ToList();
+        // Copied into pooled buffers only once every item serialized, so a serializer exception leaks none.
+        var newETags = Write(items.Select(i => new PendingWrite(i.Key, Copy(i.Document.Json), i.Document.Json.Length, i.Document.ETag, i.Document.ExpiresAt)).ToArray());
+        for (var i = 0; i < items.Count; i++)
         {
-            documents[i] = documents[i] with { Buffer = Copy(documents[i].Document.Json) };
+            StorageExtensions.SetNewETag(changes[items[i].Key], FormatETag(newETags[i]));
         }
 
-        List<Due>? due;
-        lock (_lock)
-        {
-            // Check every item before changing any, so a batch is all or nothing.
-            foreach (var (key, (_, eTag, _), _) in documents)
-            {
-                if (Conflicts(key, eTag))
-                {
-                    documents.ForEach(d => ReturnBuffer(d.Buffer!));
-                    throw new StorageConcurrencyException(key);
-                }
-            }
-
-            foreach (var (key, (json, _, expiresAt), buffer) in documents)
-            {
-                StorageExtensions.SetNewETag(changes[key], FormatETag(Store(key, buffer!, json.Length, expiresAt)));
-            }
-
-            due = TakeDue();
-        }
-
-        Compress(due);
         return Task.CompletedTask;
     }
 
@@ -183,23 +163,41 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
     public Task<string> WriteDocumentAsync(string key, ReadOnlyMemory<byte> json, string? eTag, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var buffer = Copy(json.Span);
-        long newETag;
+        return Task.FromResult(FormatETag(Write([new PendingWrite(key, Copy(json.Span), json.Length, eTag, expiresAt)])[0]));
+    }
+
+    /// <summary>An item to store: its JSON in a pooled buffer (the first <see cref="Length"/> bytes), and the eTag it was read with.</summary>
+    private readonly record struct PendingWrite(string Key, byte[] Buffer, int Length, string? ETag, DateTimeOffset? ExpiresAt);
+
+    /// <summary>
+    /// Stores the items, all or none (every eTag is checked before any item changes; on a conflict the buffers go back to
+    /// the pool), then compresses what became due outside the lock. Returns the new eTags in the items' order.
+    /// </summary>
+    private long[] Write(PendingWrite[] items)
+    {
+        var newETags = new long[items.Length];
         List<Due>? due;
         lock (_lock)
         {
-            if (Conflicts(key, eTag))
+            foreach (var item in items)
             {
-                ReturnBuffer(buffer);
-                throw new StorageConcurrencyException(key);
+                if (Conflicts(item.Key, item.ETag))
+                {
+                    Array.ForEach(items, i => ReturnBuffer(i.Buffer));
+                    throw new StorageConcurrencyException(item.Key);
+                }
             }
 
-            newETag = Store(key, buffer, json.Length, expiresAt);
+            for (var i = 0; i < items.Length; i++)
+            {
+                newETags[i] = Store(items[i].Key, items[i].Buffer, items[i].Length, items[i].ExpiresAt);
+            }
+
             due = TakeDue();
         }
 
         Compress(due);
-        return Task.FromResult(FormatETag(newETag));
+        return newETags;
     }
 
     /// <inheritdoc />
