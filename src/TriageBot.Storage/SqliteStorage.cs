@@ -103,9 +103,10 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
         {
             // Serialized before taking the write lock, which is held only for the statements.
             var documents = changes.Select(change => (change.Key, Document: StorageExtensions.ToStorageJson(change.Value))).ToList();
-            foreach (var (key, eTag) in WriteCore(documents, cancellationToken))
+            var newETags = WriteCore(documents, cancellationToken);
+            for (var i = 0; i < documents.Count; i++)
             {
-                StorageExtensions.SetNewETag(changes[key], eTag);
+                StorageExtensions.SetNewETag(changes[documents[i].Key], newETags[i]);
             }
 
             return Task.FromResult(true);
@@ -128,14 +129,14 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
     {
         ArgumentNullException.ThrowIfNull(key);
         var text = Encoding.UTF8.GetString(json.Span);
-        return GuardAsync(() => Task.FromResult(WriteCore([(key, (text, eTag, expiresAt))], cancellationToken)[key]));
+        return GuardAsync(() => Task.FromResult(WriteCore([(key, (text, eTag, expiresAt))], cancellationToken)[0]));
     }
 
-    /// <summary>Writes the documents (all or none); returns their new eTags.</summary>
-    private Dictionary<string, string> WriteCore(List<(string Key, (string Json, string? ETag, DateTimeOffset? ExpiresAt) Document)> documents, CancellationToken cancellationToken)
+    /// <summary>Writes the documents (all or none); returns their new eTags, in the documents' order.</summary>
+    private string[] WriteCore(List<(string Key, (string Json, string? ETag, DateTimeOffset? ExpiresAt) Document)> documents, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var newETags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var newETags = new string[documents.Count];
         cancellationToken.ThrowIfCancellationRequested();
         // SQLite's statements run synchronously: the writes are done under a plain lock, which hands over to the
         // next writer at once (an async gate would go through the thread pool on every hand-over).
@@ -156,8 +157,9 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
                 // One item needs no explicit transaction: each statement is atomic and checks the ETag itself, and the
                 // insert after a missed update creates the item only if nobody did meanwhile. Several items are all or none.
                 using var transaction = documents.Count > 1 ? writer.Connection.BeginTransaction(deferred: false) : null;
-                foreach (var (key, (json, eTag, expiresAt)) in documents)
+                for (var i = 0; i < documents.Count; i++)
                 {
+                    var (key, (json, eTag, expiresAt)) = documents[i];
                     var newETag = StorageExtensions.NewETag();
                     var at = expiresAt is { } expiry ? expiry.ToUnixTimeMilliseconds() : (object)DBNull.Value;
                     if (StorageExtensions.IsUnconditional(eTag))
@@ -172,7 +174,7 @@ public sealed class SqliteStorage : IExpiringStorage, IDocumentStorage
                         throw new StorageConcurrencyException(key);
                     }
 
-                    newETags[key] = newETag;
+                    newETags[i] = newETag;
                 }
 
                 transaction?.Commit();
