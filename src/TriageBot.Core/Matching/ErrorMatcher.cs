@@ -387,7 +387,7 @@ public sealed class ErrorMatcher
             // Evidence in the user's own words: the concepts the paste names, where they make up one of
             // a symptom's curated concept sets. Only for a paste that names the product and says that
             // something goes wrong: a question about the product ("how do I enable SIP?") is no report.
-            if (_evidence.Length > 0 && problem && (namesProduct || (ChineseSignIn(text) && !_offTopic.AnyIn(seen))))
+            if (_evidence.Length > 0 && problem && (namesProduct || (ChineseSignIn(text, language) && !_offTopic.AnyIn(seen))))
             {
                 AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
             }
@@ -915,11 +915,12 @@ public sealed class ErrorMatcher
     }
 
     /// <summary>
-    /// Whether a Chinese paste speaks of signing in (登录, 登入, ...): Chinese descriptions often leave the product unnamed
+    /// Whether a paste the language guess calls Chinese speaks of signing in (登录, 登入, ...): Chinese descriptions often leave the product unnamed
     /// ("登录地址里的 hengtai 打成了 hengtia"), and the sign-in is then what they are about. English and German ones that leave it
     /// unnamed are as often about another system's sign-in (measured: letting their sign-in words stand in traded even).
     /// </summary>
-    private bool ChineseSignIn(string text) => Tokenizer.ContainsCjk(text) && _chineseSignIn.Any(w => text.Contains(w, StringComparison.Ordinal));
+    private bool ChineseSignIn(string text, string language) =>
+        language.StartsWith("zh", StringComparison.Ordinal) && _chineseSignIn.Any(w => text.Contains(w, StringComparison.Ordinal));
 
     private MatchDecision Decide(List<MatchCandidate> candidates, bool namesProduct, bool problem)
     {
