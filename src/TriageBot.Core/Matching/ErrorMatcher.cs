@@ -384,21 +384,24 @@ public sealed class ErrorMatcher
                 }
             }
 
+            // Another product named and this one not: probably about that product (see below).
+            var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+
             // Evidence in the user's own words: the concepts the paste names, where they make up one of
-            // a symptom's curated concept sets. Only for a paste that names the product and says that
-            // something goes wrong: a question about the product ("how do I enable SIP?") is no report.
-            if (_evidence.Length > 0 && problem && (namesProduct || (ChineseSignIn(text, language) && !_offTopic.AnyIn(seen))))
+            // a symptom's curated concept sets. Only for a paste that names the product (or, in Chinese, its sign-in
+            // and no other product) and says that something goes wrong: a question about the product ("how do I
+            // enable SIP?") is no report.
+            if (_evidence.Length > 0 && problem && (namesProduct || (!offTopic && ChineseSignIn(text, language))))
             {
                 AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
             }
 
             PreferLongestQuote(scores);
 
-            // Another product named and this one not: probably about that product, unless the paste
-            // quotes a whole documented message. A request that is no error report (a profile picture,
+            // Another product named and this one not (offTopic, above): probably about that product, unless the
+            // paste quotes a whole documented message. A request that is no error report (a profile picture,
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
-            var offTopic = !namesProduct && _offTopic.AnyIn(seen);
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
             var request = _offTopicIntents.AnyIn(seen) || _offTopicIntentPhrases.AnyIn(folded) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
