@@ -961,7 +961,8 @@ public sealed class ErrorMatcher
             message,
             symptom.Causes.Select(c => c.Text.English.Plain).Distinct(StringComparer.Ordinal).ToArray(),
             phrase is null ? [] : [phrase.Text],
-            terms);
+            terms,
+            phrase?.Locale);
     }
 
     /// <summary>

@@ -22,13 +22,16 @@ public enum MatchDecision
 /// <param name="Causes">The documented causes (English), in document order.</param>
 /// <param name="MatchedPhrases">The documented or curated phrases that matched, best first.</param>
 /// <param name="MatchedTerms">The words of the paste that matched.</param>
+/// <param name="MatchedLocale">The language of the best matched phrase (lower-case BCP-47, e.g. <c>de-de</c>), or null when none matched:
+/// a low candidate's best phrase can be in another language than the paste, sharing a few words with it.</param>
 public sealed record MatchCandidate(
     Symptom Symptom,
     int Score,
     string Message,
     IReadOnlyList<string> Causes,
     IReadOnlyList<string> MatchedPhrases,
-    IReadOnlyList<string> MatchedTerms)
+    IReadOnlyList<string> MatchedTerms,
+    string? MatchedLocale = null)
 {
     public string SymptomId => Symptom.Id;
 }

@@ -76,7 +76,9 @@ public sealed class CopilotCards(Catalog catalog, ErrorMatcher matcher, TriagePl
             ["candidates"] = new JsonArray(candidates.Select((c, i) => (JsonNode)new JsonObject
             {
                 ["title"] = L("copilot-candidate", ("n", N(i + 1)), ("message", MessageIn(c, content)), ("score", N(c.Score))),
-                ["matched"] = c.MatchedPhrases.Count == 0 ? "" : L("copilot-matched", ("phrases", string.Join("; ", c.MatchedPhrases.Take(MaxPhrases).Select(p => $"\"{p}\"")))),
+                ["matched"] = c.MatchedPhrases.Count == 0 || !SameLanguage(c.MatchedLocale, result.Language)
+                    ? ""
+                    : L("copilot-matched", ("phrases", string.Join("; ", c.MatchedPhrases.Take(MaxPhrases).Select(p => $"\"{p}\"")))),
                 ["style"] = i == index ? "accent" : "default",
                 ["weight"] = i == index ? "Bolder" : "Default",
             }).ToArray()),
@@ -100,6 +102,15 @@ public sealed class CopilotCards(Catalog catalog, ErrorMatcher matcher, TriagePl
         };
         return Card(CopilotTemplate.Bind(data), CopilotSummary(data));
     }
+
+    /// <summary>
+    /// Whether a matched phrase's language is the paste's (en, de, zh): a low candidate's best phrase can be another
+    /// language's wording that shares a word or two with the paste ("server"), which tells the agent nothing.
+    /// </summary>
+    private static bool SameLanguage(string? phraseLocale, string pasteLanguage) =>
+        phraseLocale is not null && string.Equals(Language(phraseLocale), Language(pasteLanguage), StringComparison.OrdinalIgnoreCase);
+
+    private static string Language(string locale) => locale.Split('-')[0];
 
     private JsonObject Current(MatchCandidate candidate, int index, string text, string content, string ui)
     {

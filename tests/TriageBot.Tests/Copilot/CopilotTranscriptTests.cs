@@ -87,6 +87,24 @@ public sealed class CopilotTranscriptTests
     }
 
     [Fact]
+    public async Task Triage_ShowsMatchedPhrasesOnlyInThePastesLanguage()
+    {
+        const string english = "skype sign in fails, server not reachable, DNS maybe";
+        // The matcher's own view: a low candidate's best phrase is a German one sharing "server" with the paste.
+        var foreign = TriageBotFactory.Matcher.Match(english).Candidates.Where(c => !c.MatchedLocale!.StartsWith("en", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(foreign);
+        Assert.Contains(TriageBotFactory.Matcher.Match(english).Candidates, c => c.MatchedLocale!.StartsWith("en", StringComparison.Ordinal));
+        var (flow, _) = Bot();
+        Activity? card = null;
+
+        await flow.Send("triage " + english).AssertReply(reply => card = reply, "the co-pilot card").StartTestAsync();
+
+        var matched = Texts(Card(card!)).Where(t => t.StartsWith("matched: ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(matched);
+        Assert.DoesNotContain(matched, line => foreign.Any(c => c.MatchedPhrases.Any(p => line.Contains(p, StringComparison.Ordinal))));
+    }
+
+    [Fact]
     public async Task NextCandidate_ReplacesTheCardWithTheSecondCandidate_AndTheLastOneLeadsBack()
     {
         var (flow, adapter) = Bot();
