@@ -103,6 +103,8 @@ public sealed class ErrorMatcher
     /// not ("Skype funktioniert noch nicht"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
     /// </summary>
     private readonly HashSet<string> _negations;
+    /// <summary>Chinese negations (curated <c>negations</c>): one right before a Chinese part of a statement that the product works turns it round ("Skype 不能正常登录").</summary>
+    private readonly string[] _cjkNegations;
     private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
@@ -220,7 +222,9 @@ public sealed class ErrorMatcher
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
         _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks);
-        _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key)).Select(OrderedPhrases.Normalize)];
+        _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
+            .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
+        _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];
         _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads, catalog.Curated.BotTalk.Values);
 
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
@@ -354,7 +358,7 @@ public sealed class ErrorMatcher
         var folded = OrderedPhrases.Normalize(text);
         // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
         // is named as the part that is fine, not as the one that fails.
-        var namesProduct = _inScope.AnyIn(seen) && !_productWorks.AnyIn(folded, _negations);
+        var namesProduct = _inScope.AnyIn(seen) && !_productWorks.AnyIn(folded, _negations, _cjkNegations);
         var problem = _problemWords.AnyIn(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try

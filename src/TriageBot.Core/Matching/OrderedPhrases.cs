@@ -45,9 +45,10 @@ internal sealed class OrderedPhrases
     /// <summary>
     /// Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases;
     /// with <paramref name="notFollowedBy"/>, only where the next word is none of those ("Skype funktioniert noch" is no
-    /// statement that it works when "nicht" follows).
+    /// statement that it works when "nicht" follows); with <paramref name="notPrecededBy"/>, a Chinese part counts only where none
+    /// of those stands right before it ("Skype 不能正常登录" and "Skype 无法正常登录" do not say "能正常登录").
     /// </summary>
-    public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null)
+    public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null, string[]? notPrecededBy = null)
     {
         if (_byFirstWord.Count > 0)
         {
@@ -66,7 +67,7 @@ internal sealed class OrderedPhrases
                         foreach (var phrase in phrases)
                         {
                             // The first word stands at start, whole: the rest must follow it.
-                            if (Follows(phrase, normalized, 1, i, notFollowedBy, _plurals))
+                            if (Follows(phrase, normalized, 1, i, notFollowedBy, notPrecededBy, _plurals))
                             {
                                 return true;
                             }
@@ -80,7 +81,7 @@ internal sealed class OrderedPhrases
         {
             foreach (var phrase in _cjkFirst)
             {
-                if (Follows(phrase, normalized, 0, 0, notFollowedBy, _plurals))
+                if (Follows(phrase, normalized, 0, 0, notFollowedBy, notPrecededBy, _plurals))
                 {
                     return true;
                 }
@@ -94,7 +95,7 @@ internal sealed class OrderedPhrases
     /// <paramref name="from"/> (where the part before ends), each within <see cref="MaxGap"/> characters of the one before:
     /// only that window is searched, so a long log costs no search to its end per word. The first part may stand anywhere.
     /// </summary>
-    private static bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, bool plurals)
+    private static bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, string[]? notPrecededBy, bool plurals)
     {
         if (part == phrase.Length)
         {
@@ -104,7 +105,26 @@ internal sealed class OrderedPhrases
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
-            if (IsWhole(text, i, word.Length, plurals) && Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, plurals))
+            if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) &&
+                Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, notPrecededBy, plurals))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether a Chinese part at <paramref name="at"/> has one of <paramref name="negations"/> right before it.</summary>
+    private static bool Negated(string text, int at, string[]? negations)
+    {
+        if (negations is null || !Tokenizer.IsCjk(text[at]))
+        {
+            return false;
+        }
+        var before = text.AsSpan(0, at).TrimEnd(' ');
+        foreach (var negation in negations)
+        {
+            if (before.EndsWith(negation, StringComparison.Ordinal))
             {
                 return true;
             }

@@ -99,6 +99,13 @@ public sealed class CuratedData
     public IReadOnlyList<string> ProductWorks { get; init; } = [];
 
     /// <summary>
+    /// Words that negate what they stand next to, beside the curated synonym "not": a Latin-script one after a
+    /// <see cref="ProductWorks"/> statement turns it round ("Skype funktioniert noch nicht"), a Chinese one right before a
+    /// Chinese part of it does ("Skype 不能正常登录", "Skype 无法正常登录").
+    /// </summary>
+    public IReadOnlyList<string> Negations { get; init; } = [];
+
+    /// <summary>
     /// concept name -> its interchangeable words and phrasings (all languages together): one idea that
     /// people word in many ways ("licence", "subscription", "service plan", "Lizenz", "授权").
     /// </summary>
@@ -143,6 +150,7 @@ public sealed class CuratedData
         var offTopicPhrases = new List<string>();
         var botTalk = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var productWorks = new List<string>();
+        var negations = new List<string>();
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
@@ -206,6 +214,7 @@ public sealed class CuratedData
                 botTalk[name] = [.. botTalk.GetValueOrDefault(name) ?? [], .. (phrases ?? []).Where(p => !string.IsNullOrWhiteSpace(p))];
             }
             productWorks.AddRange(data.ProductWorks ?? []);
+            negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
                 var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
@@ -271,6 +280,7 @@ public sealed class CuratedData
             OffTopicPhrases = offTopicPhrases,
             BotTalk = botTalk,
             ProductWorks = productWorks,
+            Negations = negations,
             Concepts = concepts,
             Evidence = evidence,
             Conditions = conditions,
@@ -315,6 +325,8 @@ public sealed class CuratedData
         public Dictionary<string, List<string>?>? BotTalk { get; set; }
 
         public List<string>? ProductWorks { get; set; }
+
+        public List<string>? Negations { get; set; }
 
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
 

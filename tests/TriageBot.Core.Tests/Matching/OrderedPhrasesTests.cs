@@ -1,0 +1,30 @@
+using TriageBot.Core.Matching;
+
+namespace TriageBot.Core.Tests.Matching;
+
+public sealed class OrderedPhrasesTests
+{
+    private static readonly OrderedPhrases Works = new(["skype 能正常登录", "skype works fine", "不是 skype"]);
+    private static readonly HashSet<string> After = ["not", "nicht"];
+    private static readonly string[] Before = ["不", "无法", "没"];
+
+    private static bool In(string text) => Works.AnyIn(OrderedPhrases.Normalize(text), After, Before);
+
+    [Theory]
+    [InlineData("VPN 连不上，Skype 倒是能正常登录")]
+    [InlineData("Skype works fine, only the printer is offline")]
+    [InlineData("电脑密码忘了（不是 Skype 的）")]
+    public void AnyIn_Statement_IsFound(string text) => Assert.True(In(text));
+
+    // Chinese negates before the verb, Latin-script languages after the statement.
+    [Theory]
+    [InlineData("Skype 不能正常登录，提示服务器暂时不可用")]
+    [InlineData("Skype 无法正常登录")]
+    [InlineData("Skype 一直没能正常登录")]
+    [InlineData("Skype works fine not")]
+    public void AnyIn_NegatedStatement_IsNotFound(string text) => Assert.False(In(text));
+
+    [Fact]
+    public void AnyIn_WithoutNegations_FindsTheWordsAlone() =>
+        Assert.True(Works.AnyIn(OrderedPhrases.Normalize("Skype 不能正常登录")));
+}
