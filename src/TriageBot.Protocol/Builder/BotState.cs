@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using TriageBot.Protocol.Schema;
 
 namespace TriageBot.Protocol.Builder;
@@ -12,8 +11,8 @@ namespace TriageBot.Protocol.Builder;
 /// </summary>
 /// <remarks>
 /// Stored as JSON only: <c>{ "state": { property: value }, "lastAccess", "expiresAt", "activityIds", "eTag" }</c>.
-/// Properties arrive from storage as <see cref="JsonNode"/>s; the first typed
-/// <see cref="IStatePropertyAccessor{T}.GetAsync"/> deserializes the node into <c>T</c> and keeps that
+/// Properties arrive from storage as their JSON text; the first typed
+/// <see cref="IStatePropertyAccessor{T}.GetAsync"/> deserializes the text into <c>T</c> and keeps that
 /// instance in the cache, so a caller can mutate the object it got (as with the SDK) and the change is
 /// saved. Going through System.Text.Json into declared types is what keeps numbers numbers: an
 /// untyped round trip would hand back <see cref="JsonElement"/>s (the SDK's Newtonsoft path returns
@@ -23,7 +22,8 @@ public abstract class BotState
 {
     private const string ActivityIdsProperty = "activityIds";
 
-    private readonly IStorage _storage;
+    /// <summary>The storage, through its document path (an adapter when it offers <see cref="IStorage"/> only).</summary>
+    private readonly IDocumentStorage _storage;
     private readonly string _contextServiceKey;
     private readonly TimeProvider _timeProvider;
 
@@ -34,7 +34,7 @@ public abstract class BotState
     /// <param name="expireAfter">When set, each save stamps <c>expiresAt = now + expireAfter</c>; expired state loads as empty and can be purged by the storage.</param>
     protected BotState(IStorage storage, string contextServiceKey, TimeProvider? timeProvider = null, TimeSpan? expireAfter = null)
     {
-        _storage = storage ?? throw new ArgumentNullException(nameof(storage));
+        _storage = DocumentStorageAdapter.For(storage ?? throw new ArgumentNullException(nameof(storage)));
         _contextServiceKey = contextServiceKey ?? throw new ArgumentNullException(nameof(contextServiceKey));
         _timeProvider = timeProvider ?? TimeProvider.System;
         ExpireAfter = expireAfter;
@@ -66,43 +66,8 @@ public abstract class BotState
             return;
         }
 
-        var key = GetStorageKey(turnContext);
-        if (_storage is IDocumentStorage documents)
-        {
-            var stored = await documents.ReadDocumentAsync(key, cancellationToken).ConfigureAwait(false);
-            turnContext.TurnState[_contextServiceKey] = FromDocument(stored);
-            return;
-        }
-
-        var items = await _storage.ReadAsync([key], cancellationToken).ConfigureAwait(false);
-
-        // State that does not exist yet is created only if it still does not exist when saved: two first turns
-        // of a conversation at once must not both write unconditionally (the second would erase the first).
-        var cached = new CachedBotState { ETag = StorageExtensions.IfAbsentETag };
-        if (items.TryGetValue(key, out var item))
-        {
-            var document = item as JsonObject ?? JsonSerializer.SerializeToNode(item, ProtocolJson.Options)!.AsObject();
-            cached.ETag = document[StorageExtensions.ETagProperty]?.GetValue<string>();
-            if (document[ActivityIdsProperty] is JsonArray ids)
-            {
-                cached.ActivityIds.AddRange(ids.OfType<JsonValue>().Select(id => id.TryGetValue<string>(out var text) ? text : null).OfType<string>());
-            }
-
-            var expired = document[StorageExtensions.ExpiresAtProperty] is JsonValue expiry
-                && expiry.TryGetValue<DateTimeOffset>(out var expiresAt)
-                && expiresAt <= _timeProvider.GetUtcNow();
-            if (!expired && document["state"] is JsonObject state)
-            {
-                foreach (var (name, value) in state.ToList())
-                {
-                    state.Remove(name);
-                    cached.State[name] = value;
-                }
-            }
-        }
-
-        cached.Hash = cached.ComputeHash();
-        turnContext.TurnState[_contextServiceKey] = cached;
+        var stored = await _storage.ReadDocumentAsync(GetStorageKey(turnContext), cancellationToken).ConfigureAwait(false);
+        turnContext.TurnState[_contextServiceKey] = FromDocument(stored);
     }
 
     /// <summary>
@@ -114,6 +79,8 @@ public abstract class BotState
     /// </summary>
     private CachedBotState FromDocument(StoredDocument? stored)
     {
+        // State that does not exist yet is created only if it still does not exist when saved: two first turns
+        // of a conversation at once must not both write unconditionally (the second would erase the first).
         var cached = new CachedBotState { ETag = stored?.ETag ?? StorageExtensions.IfAbsentETag };
         if (stored is null)
         {
@@ -215,64 +182,46 @@ public abstract class BotState
         var now = _timeProvider.GetUtcNow();
         var activityIds = RememberedIds(cached.ActivityIds, turnContext.Activity.Id);
         var key = GetStorageKey(turnContext);
-        if (_storage is IDocumentStorage documents)
+        var expiresAt = ExpireAfter is { } expireAfter ? now + expireAfter : (DateTimeOffset?)null;
+
+        // The document written straight from the hash (the state's JSON as just serialized for the comparison), without a DOM.
+        using var buffer = new RentedBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, ProtocolJson.WriterOptions))
         {
-            // The same document as below, written straight from the hash (the state's JSON) without a DOM.
-            var expiresAt = ExpireAfter is { } expireAfter ? now + expireAfter : (DateTimeOffset?)null;
-            using var buffer = new RentedBufferWriter();
-            using (var writer = new Utf8JsonWriter(buffer, ProtocolJson.WriterOptions))
+            writer.WriteStartObject();
+            writer.WritePropertyName("state"u8);
+            writer.WriteRawValue(hash, skipInputValidation: true);
+            writer.WriteString("lastAccess"u8, now);
+            writer.WritePropertyName(StorageExtensions.ExpiresAtProperty);
+            if (expiresAt is { } at)
             {
-                writer.WriteStartObject();
-                writer.WritePropertyName("state"u8);
-                writer.WriteRawValue(hash, skipInputValidation: true);
-                writer.WriteString("lastAccess"u8, now);
-                writer.WritePropertyName(StorageExtensions.ExpiresAtProperty);
-                if (expiresAt is { } at)
-                {
-                    writer.WriteStringValue(at);
-                }
-                else
-                {
-                    writer.WriteNullValue();
-                }
-
-                writer.WritePropertyName(ActivityIdsProperty);
-                if (activityIds.Count == 0)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    writer.WriteStartArray();
-                    foreach (var id in activityIds)
-                    {
-                        writer.WriteStringValue(id);
-                    }
-
-                    writer.WriteEndArray();
-                }
-
-                writer.WriteEndObject();
+                writer.WriteStringValue(at);
+            }
+            else
+            {
+                writer.WriteNullValue();
             }
 
-            cached.ETag = await documents.WriteDocumentAsync(key, buffer.WrittenMemory, cached.ETag, expiresAt, cancellationToken).ConfigureAwait(false);
-            cached.Hash = hash;
-            cached.ActivityIds.Clear();
-            cached.ActivityIds.AddRange(activityIds);
-            return;
+            writer.WritePropertyName(ActivityIdsProperty);
+            if (activityIds.Count == 0)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteStartArray();
+                foreach (var id in activityIds)
+                {
+                    writer.WriteStringValue(id);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
         }
 
-        var document = new JsonObject
-        {
-            // The state as just serialized for the comparison, written into the document as it is (not parsed again).
-            ["state"] = JsonValue.Create(new RawJson(hash), RawJson.TypeInfo),
-            ["lastAccess"] = now,
-            [StorageExtensions.ExpiresAtProperty] = ExpireAfter is { } after ? now + after : null,
-            [ActivityIdsProperty] = activityIds.Count == 0 ? null : new JsonArray(activityIds.Select(id => (JsonNode)JsonValue.Create(id)).ToArray()),
-            [StorageExtensions.ETagProperty] = cached.ETag,
-        };
-        await _storage.WriteAsync(new Dictionary<string, object> { [key] = document }, cancellationToken).ConfigureAwait(false);
-        cached.ETag = document[StorageExtensions.ETagProperty]?.GetValue<string>();
+        cached.ETag = await _storage.WriteDocumentAsync(key, buffer.WrittenMemory, cached.ETag, expiresAt, cancellationToken).ConfigureAwait(false);
         cached.Hash = hash;
         cached.ActivityIds.Clear();
         cached.ActivityIds.AddRange(activityIds);
@@ -356,15 +305,12 @@ public abstract class BotState
 }
 
 /// <summary>
-/// JSON text (UTF-8) written again as it is: the state's JSON as the serializer wrote it, and each property of a state
-/// read from a stored document until it is first asked for as a type. Both were written by the serializer or checked
-/// by <see cref="Utf8JsonReader"/> when read, so they are not validated again.
+/// JSON text (UTF-8) written again as it is: each property of a state read from a stored document, until it is first
+/// asked for as a type. It was checked by <see cref="Utf8JsonReader"/> when read, so it is not validated again.
 /// </summary>
 [JsonConverter(typeof(Converter))]
 internal sealed class RawJson(ReadOnlyMemory<byte> utf8)
 {
-    public static readonly JsonTypeInfo<RawJson> TypeInfo = (JsonTypeInfo<RawJson>)ProtocolJson.Options.GetTypeInfo(typeof(RawJson));
-
     public ReadOnlyMemory<byte> Utf8 { get; } = utf8;
 
     private sealed class Converter : JsonConverter<RawJson>

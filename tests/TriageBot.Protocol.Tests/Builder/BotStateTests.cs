@@ -7,7 +7,8 @@ namespace TriageBot.Protocol.Tests.Builder;
 
 /// <summary>
 /// BotState's behaviour, on a storage that offers the document path (<see cref="IDocumentStorage"/>, as every storage of
-/// the project does) and on one that offers <see cref="IStorage"/> only; see the two classes at the end.
+/// the project does) and on one that offers <see cref="IStorage"/> only (reached through <see cref="DocumentStorageAdapter"/>);
+/// see the two classes at the end.
 /// </summary>
 public abstract class BotStateTests
 {
@@ -340,5 +341,5 @@ public abstract class BotStateTests
 /// <summary><see cref="BotStateTests"/> on a storage with the document path.</summary>
 public sealed class BotStateDocumentPathTests() : BotStateTests(documentPath: true);
 
-/// <summary><see cref="BotStateTests"/> on a storage with <see cref="IStorage"/> only.</summary>
+/// <summary><see cref="BotStateTests"/> on a storage with <see cref="IStorage"/> only, through <see cref="DocumentStorageAdapter"/>.</summary>
 public sealed class BotStateObjectPathTests() : BotStateTests(documentPath: false);

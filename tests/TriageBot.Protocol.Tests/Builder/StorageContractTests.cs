@@ -250,9 +250,13 @@ public abstract class StorageContractTests
         Assert.Equal(["forever", "fresh"], (await storage.ReadAsync(["old", "fresh", "forever"])).Keys.Order());
     }
 
-    /// <summary>Every storage of the project offers the document path (conversation state goes through it).</summary>
-    private static DocumentStore Documents(IExpiringStorage storage) =>
-        new(Assert.IsAssignableFrom<IDocumentStorage>(storage), storage);
+    /// <summary>
+    /// The storage's document path: every storage of the project offers it (conversation state goes through it); a
+    /// derived suite can put the cases to another view of the same items.
+    /// </summary>
+    protected virtual IDocumentStorage AsDocumentStorage(IExpiringStorage storage) => Assert.IsAssignableFrom<IDocumentStorage>(storage);
+
+    private DocumentStore Documents(IExpiringStorage storage) => new(AsDocumentStorage(storage), storage);
 
     private sealed class DocumentStore(IDocumentStorage documents, IExpiringStorage expiring)
     {
