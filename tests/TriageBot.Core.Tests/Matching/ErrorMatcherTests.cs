@@ -192,6 +192,8 @@ public sealed class ErrorMatcherTests
     [InlineData("打印服务器的证书过期了，打印不了，Skype 倒是能正常登录")]
     [InlineData("Zeiterfassung sagt, das Passwort ist abgelaufen. Skype Anmeldung geht aber.")]
     [InlineData("Windows 密码忘了，电脑进不去，麻烦重置一下（不是 Skype 的问题）")]
+    [InlineData("Windows sagt beim Login 'Kennwort falsch', Skype hab ich noch nicht gestartet.")]
+    [InlineData("Skype 的聊天記錄全部不見了，上個月的對話都找不到")]
     public void Match_AnotherSystemWithTheProductWorking_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
@@ -201,6 +203,9 @@ public sealed class ErrorMatcherTests
     // Chinese negates before the verb: "不能正常登录" and "无法正常登录" do not say that it signs in normally.
     [InlineData("Skype 无法正常登录，提示：服务器暂时不可用", "server-is-temporarily-unavailable")]
     [InlineData("Skype 不能正常登录，一直显示找不到登录地址", "sign-in-address-not-found")]
+    // The admin article's firewall/proxy cause of "Sign-in address not found", in the user's words.
+    [InlineData("Our proxy is blocking msoidsvc.exe (the sign-in assistant), so nobody gets into Skype for Business", "sign-in-address-not-found")]
+    [InlineData("Skype for Business sign-in fails every time with the wrong version installed from an old Office CD", "you-may-have-entered-your")]
     public void Match_ProductWorkingElsewhereOrNotYet_StillMatches(string text, string symptom) =>
         Assert.Equal(symptom, Matcher.Match(text).Top!.SymptomId);
 
