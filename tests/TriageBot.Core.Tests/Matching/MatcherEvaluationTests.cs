@@ -140,6 +140,8 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout11-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout12-ende.jsonl", 0.99, 0.97)]
     [InlineData("holdout12-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout13-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout13-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout6-ende.jsonl", 0.98, 0.99)]
     [InlineData("holdout6-zh.jsonl", 0.98, 0.99)]
     [InlineData("holdout6-a.jsonl", 0.99, 0.99)]
