@@ -128,7 +128,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// 96.4%; out of scope 95.6% (ende), 96.0% (zh). Its out-of-scope misses mended as words (development data since); its
     /// in-scope misses (descriptions that name no product, or a licence told as "not registered") are not: floors as they stand.
     /// holdout10-*.jsonl: written blind (320 cases), scored once with the final matcher of session 5 and NOT read or mended since:
-    /// in scope en 98.3%, de 98.2%, zh-CN 94.5%, zh-TW 96.4%; out of scope 100% (ende), 98.0% (zh). Floors at that first sight.
+    /// in scope en 98.3%, de 98.2%, zh-CN 94.5%, zh-TW 96.4%; out of scope 100% (ende), 98.0% (zh). Still not read; after session 6's
+    /// mends (made on other sets) zh-CN 96.4%, zh-TW 98.2%, zh out of scope 100%: the Chinese floors follow.
+    /// holdout11-*.jsonl, holdout12-*.jsonl, holdout13-*.jsonl: written blind (320 cases each) in session 6, each scored once before
+    /// it was read (figures in README), then read and mended: development data, floors at what that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -152,7 +155,7 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout9-ende.jsonl", 0.97, 0.99)]
     [InlineData("holdout9-zh.jsonl", 0.97, 0.99)]
     [InlineData("holdout10-ende.jsonl", 0.98, 0.99)]
-    [InlineData("holdout10-zh.jsonl", 0.95, 0.98)]
+    [InlineData("holdout10-zh.jsonl", 0.97, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
