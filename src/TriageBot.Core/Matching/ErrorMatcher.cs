@@ -96,6 +96,9 @@ public sealed class ErrorMatcher
     /// </summary>
     private readonly OrderedPhrases _offTopicIntentPhrases;
     private readonly WordGroups _questions;
+    /// <summary>A server's outage told in words that otherwise ask about the client (curated <c>serverDown</c>), and those words' tokens.</summary>
+    private readonly OrderedPhrases _serverDown;
+    private readonly string[] _serverStateTokens;
     private readonly OrderedPhrases _offTopicPhrases;
     private readonly OrderedPhrases _productWorks;
     /// <summary>
@@ -221,6 +224,10 @@ public sealed class ErrorMatcher
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
+        _serverDown = new OrderedPhrases(catalog.Curated.ServerDown);
+        _serverStateTokens = [.. catalog.Curated.ServerDown
+            .Select(p => p.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+            .SelectMany(_tokenizer.Tokens).Distinct(StringComparer.Ordinal)];
         _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks);
         _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
@@ -407,7 +414,7 @@ public sealed class ErrorMatcher
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            var request = _offTopicIntents.AnyIn(seen) || _offTopicIntentPhrases.AnyIn(folded) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
+            var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -455,6 +462,21 @@ public sealed class ErrorMatcher
         {
             scores.Return();
         }
+    }
+
+    /// <summary>
+    /// The paste's words without the words of a server's state when it tells one ("the ADFS server crashed", "服务器在维护"):
+    /// "crash" and "maintenance" ask about the client elsewhere, but a server that is down is a documented cause.
+    /// </summary>
+    private HashSet<string> ServerStatesOut(HashSet<string> seen, string folded)
+    {
+        if (_serverStateTokens.Length == 0 || !_serverDown.AnyIn(folded))
+        {
+            return seen;
+        }
+        var rest = new HashSet<string>(seen, StringComparer.Ordinal);
+        rest.ExceptWith(_serverStateTokens);
+        return rest;
     }
 
     /// <summary>

@@ -209,6 +209,24 @@ public sealed class ErrorMatcherTests
     public void Match_ProductWorkingElsewhereOrNotYet_StillMatches(string text, string symptom) =>
         Assert.Equal(symptom, Matcher.Match(text).Top!.SymptomId);
 
+    // A server that crashed or is in maintenance is a documented cause; a client that crashes is another matter.
+    [Theory]
+    [InlineData("商務用 Skype 登不進去，伺服器沒有回應，聽說 AD FS 伺服器今天在維護", "server-is-not-responding-or")]
+    [InlineData("Skype for Business sign-in fails, server not responding - our ADFS server crashed this morning", "server-is-not-responding-or")]
+    public void Match_ServerDown_IsNoRequest(string text, string symptom)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal(symptom, result.Top!.SymptomId);
+    }
+
+    [Theory]
+    [InlineData("Skype crashes whenever I open a chat window")]
+    [InlineData("Skype 一打开就崩溃，服务器那边没问题")]
+    public void Match_ClientCrash_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
     [Fact]
     public void Match_LongerFullQuote_BeatsTheShorterRowAroundIt()
     {

@@ -106,6 +106,13 @@ public sealed class CuratedData
     public IReadOnlyList<string> Negations { get; init; } = [];
 
     /// <summary>
+    /// A server's outage in words that otherwise ask about the client ("the ADFS server crashed", "伺服器昨晚當機", "服务器在维护"):
+    /// matched like <see cref="OffTopicPhrases"/>, a server word then the state. Where one stands, its state word
+    /// (the last part) is no <see cref="OffTopicIntents"/> request: a server that is down is a documented cause.
+    /// </summary>
+    public IReadOnlyList<string> ServerDown { get; init; } = [];
+
+    /// <summary>
     /// concept name -> its interchangeable words and phrasings (all languages together): one idea that
     /// people word in many ways ("licence", "subscription", "service plan", "Lizenz", "授权").
     /// </summary>
@@ -151,6 +158,7 @@ public sealed class CuratedData
         var botTalk = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var productWorks = new List<string>();
         var negations = new List<string>();
+        var serverDown = new List<string>();
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
@@ -215,6 +223,7 @@ public sealed class CuratedData
             }
             productWorks.AddRange(data.ProductWorks ?? []);
             negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
+            serverDown.AddRange((data.ServerDown ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
                 var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
@@ -281,6 +290,7 @@ public sealed class CuratedData
             BotTalk = botTalk,
             ProductWorks = productWorks,
             Negations = negations,
+            ServerDown = serverDown,
             Concepts = concepts,
             Evidence = evidence,
             Conditions = conditions,
@@ -327,6 +337,8 @@ public sealed class CuratedData
         public List<string>? ProductWorks { get; set; }
 
         public List<string>? Negations { get; set; }
+
+        public List<string>? ServerDown { get; set; }
 
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
 
