@@ -90,6 +90,8 @@ public sealed class ErrorMatcher
     private readonly WordGroups _offTopicIntents;
     /// <summary>The Chinese words of the curated sign-in concept (see <see cref="ChineseSignIn"/>).</summary>
     private readonly string[] _chineseSignIn;
+    /// <summary>The token "sign in" and its synonyms (log in, anmelden, ...) fold to.</summary>
+    private readonly string? _signInToken;
     /// <summary>
     /// The offTopicIntents of several Latin-script words, matched in their order ("out of office" is no request in "turns out
     /// ... the Denver office"); single words and Chinese ones stay in <see cref="_offTopicIntents"/>.
@@ -214,6 +216,7 @@ public sealed class ErrorMatcher
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
         _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
+        _signInToken = _tokenizer.Tokens("sign in").FirstOrDefault();
         _chineseSignIn = [.. (catalog.Curated.Concepts.TryGetValue("signin", out var signIn) ? signIn : []).Where(Tokenizer.ContainsCjk)];
         _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
         // Problem words may be stop words ("error"): they keep them, and a paste's dropped stop words count.
@@ -414,7 +417,7 @@ public sealed class ErrorMatcher
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || (!problem && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
+            var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || ((!problem || (!namesProduct && !SignsIn(seen, text, language))) && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -434,11 +437,15 @@ public sealed class ErrorMatcher
                 order = order.OrderByDescending(s => best[s]).ToList();
             }
 
+            // A request from a paste that names neither the product nor its sign-in passes on a documented phrase only: a curated
+            // phrasing in its own words ("my pc clock is an hour off after the daylight saving switch") is no error it shows.
+            var anchored = namesProduct || SignsIn(seen, text, language);
             var candidates = order.Take(_options.MaxCandidates)
                 .Select(s =>
                 {
                     var scoredDown = (offTopic && scores.LongCoverage[s] < FullCoverage) ||
-                                     (request && (problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage);
+                                     (request && ((problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
+                                                  (!anchored && IsAlias(scores.Phrase[s]))));
                     return Candidate(s, best[s] * (scoredDown ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]);
                 })
                 .OrderByDescending(c => c.Score)
@@ -948,6 +955,11 @@ public sealed class ErrorMatcher
     /// ("登录地址里的 hengtai 打成了 hengtia"), and the sign-in is then what they are about. English and German ones that leave it
     /// unnamed are as often about another system's sign-in (measured: letting their sign-in words stand in traded even).
     /// </summary>
+    private bool IsAlias(int phrase) => phrase >= 0 && _phrases[phrase].Kind == PhraseKind.Alias;
+
+    private bool SignsIn(HashSet<string> seen, string text, string language) =>
+        (_signInToken is not null && seen.Contains(_signInToken)) || ChineseSignIn(text, language);
+
     private bool ChineseSignIn(string text, string language) =>
         language.StartsWith("zh", StringComparison.Ordinal) && _chineseSignIn.Any(w => text.Contains(w, StringComparison.Ordinal));
 

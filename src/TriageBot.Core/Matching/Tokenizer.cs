@@ -21,6 +21,9 @@ public sealed class Tokenizer
     private readonly Dictionary<char, (string Variant, string Canonical)[]> _cjkSynonyms;
     private readonly Dictionary<char, string[]> _cjkBreaks;
 
+    /// <summary>One-word synonym variants -> their one-word canonical form ("isnt" -> "not"), for the words of longer variants.</summary>
+    private readonly Dictionary<string, string> _oneWordCanonical = new(StringComparer.Ordinal);
+
     /// <summary>Single curated words (synonym variants and canonical forms, stop words) -> the words they stand for.</summary>
     private readonly Dictionary<string, string[]> _compoundParts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string[]>.AlternateLookup<ReadOnlySpan<char>> _compoundPartsBySpan;
@@ -79,6 +82,10 @@ public sealed class Tokenizer
                     _phraseSynonyms[words[0]] = list = [];
                 }
                 list.Add((words, canonicalWords));
+                if (words.Length == 1 && canonicalWords.Length == 1)
+                {
+                    _oneWordCanonical.TryAdd(words[0], canonicalWords[0]);
+                }
             }
             // A single word of a synonym may also be a part of a compound: "Zertifikats|problem".
             foreach (var single in variants.Append(canonical).Where(v => !ContainsCjk(v)).Select(v => RawWords(v).ToArray()).Where(w => w.Length == 1))
@@ -286,26 +293,14 @@ public sealed class Tokenizer
         }
         for (var i = 0; i < words.Count; i++)
         {
-            if (_phraseSynonyms.TryGetValue(words[i], out var candidates))
+            if (LongestSynonym(words, i) is var (length, canonical) && length > 0)
             {
-                var replaced = false;
-                foreach (var (variant, canonical) in candidates)
+                foreach (var c in canonical)
                 {
-                    if (i + variant.Length <= words.Count && Enumerable.Range(0, variant.Length).All(k => words[i + k] == variant[k]))
-                    {
-                        foreach (var c in canonical)
-                        {
-                            Emit(c, into, dropped);
-                        }
-                        i += variant.Length - 1;
-                        replaced = true;
-                        break;
-                    }
+                    Emit(c, into, dropped);
                 }
-                if (replaced)
-                {
-                    continue;
-                }
+                i += length - 1;
+                continue;
             }
             if (words[i].Length >= 2 * MinCompoundPart && !_compoundParts.ContainsKey(words[i]) && !_stopWords.Contains(words[i]) &&
                 SplitCompound(words[i], 3) is { } parts)
@@ -320,6 +315,48 @@ public sealed class Tokenizer
         }
         words.Clear();
     }
+
+    /// <summary>
+    /// The longest synonym variant that starts at <paramref name="i"/>, its words met as written or as the one-word synonym
+    /// they stand for ("isn't set correctly" meets "not set correctly": "isnt" is a variant of "not"); 0 when none does.
+    /// </summary>
+    private (int Length, string[] Canonical) LongestSynonym(List<string> words, int i)
+    {
+        (int Length, string[] Canonical) best = (0, []);
+        var first = words[i];
+        var firstCanonical = OneWordCanonical(first);
+        foreach (var key in firstCanonical is null ? [first] : (ReadOnlySpan<string>)[first, firstCanonical])
+        {
+            if (!_phraseSynonyms.TryGetValue(key, out var candidates))
+            {
+                continue;
+            }
+            foreach (var (variant, canonical) in candidates)
+            {
+                if (variant.Length > best.Length && i + variant.Length <= words.Count && Meets(words, i, variant))
+                {
+                    best = (variant.Length, canonical);
+                }
+            }
+        }
+        return best;
+
+        bool Meets(List<string> words, int at, string[] variant)
+        {
+            for (var k = 0; k < variant.Length; k++)
+            {
+                var word = words[at + k];
+                if (word != variant[k] && (variant.Length == 1 || OneWordCanonical(word) != variant[k]))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The one-word canonical form of a one-word synonym variant ("isnt" -> "not"), else null.</summary>
+    private string? OneWordCanonical(string word) => _oneWordCanonical.GetValueOrDefault(word);
 
     /// <summary>
     /// A word that is not curated but is a curated word with a German inflection ending ("persönlichem",

@@ -227,6 +227,26 @@ public sealed class ErrorMatcherTests
     public void Match_ClientCrash_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
+    // A how-to question that names neither the product nor a sign-in is a request; a curated phrasing in the asker's own
+    // words does not make it an error report. With the product, a sign-in or the documented message it still is one.
+    [Theory]
+    [InlineData("My laptop's clock has been an hour off since daylight saving time changed, how do I fix the time zone?")]
+    [InlineData("Meine Uhr geht seit der Zeitumstellung eine Stunde falsch, wie stelle ich die Zeitzone um?")]
+    public void Match_HowToQuestionWithoutProductOrSignIn_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    [Theory]
+    [InlineData("Lync says my computer clock isn't set correctly, how do I fix that?", "system-clock-out-of-sync")]
+    [InlineData("my clock is an hour off since the DST change and now I can't sign in, how do I fix it?", "system-clock-out-of-sync")]
+    [InlineData("Server is temporarily unavailable - how do I fix it?", "server-is-temporarily-unavailable")]
+    public void Match_HowToQuestionAboutTheError_StillMatches(string text, string symptom)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal(symptom, result.Top!.SymptomId);
+    }
+
     [Fact]
     public void Match_LongerFullQuote_BeatsTheShorterRowAroundIt()
     {

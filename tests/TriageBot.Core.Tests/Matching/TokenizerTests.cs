@@ -49,6 +49,14 @@ public sealed class TokenizerTests
         return (tokens, dropped);
     }
 
+    // A longer synonym variant's words are met as written or as the one-word synonym they stand for: "isn't" is a variant
+    // of "not", so "isn't set correctly" is "not set correctly", a variant of "incorrect".
+    [Theory]
+    [InlineData("the clock isn't set correctly")]
+    [InlineData("the clock is not set correctly")]
+    public void Tokens_LongerSynonymWithAOneWordVariantInside_IsFolded(string text) =>
+        Assert.Equal(["clock", "incorrect"], new Tokenizer(SharedCatalog.Catalog.Curated).Tokens(text));
+
     [Fact]
     public void AppendTokens_DroppedStopWords_AreReported()
     {
