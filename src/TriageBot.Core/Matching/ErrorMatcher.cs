@@ -113,6 +113,17 @@ public sealed class ErrorMatcher
     private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
+    /// <summary>The concept an e-mail address in a paste stands for (curated <c>emailAddress</c>), or -1.</summary>
+    private readonly int _emailAddressConcept = -1;
+
+    /// <summary>An e-mail address ("laura.fink@contso.de"): what a sign-in address looks like. Linear in a pasted log's length.</summary>
+    private static readonly System.Text.RegularExpressions.Regex EmailAddress =
+        new(@"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+
+    /// <summary>A year written with 年 ("2010 年"): a date, not a version ("Lync 2010"), so its number is no word of the paste.</summary>
+    private static readonly System.Text.RegularExpressions.Regex ChineseYear =
+        new(@"(?<![0-9])(?:19|20)[0-9]{2}\s*(?=年)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private readonly (int Symptom, int[] Concepts)[] _evidence;
     /// <summary>Misspelt problem words ("eror") -> what they mean (error).</summary>
     private readonly DeletionIndex<string[]> _problemTypos = new();
@@ -240,6 +251,10 @@ public sealed class ErrorMatcher
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
         var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
         _conceptCount = conceptIds.Count;
+        if (catalog.Curated.EmailAddressConcept is { } emailConcept && conceptIds.TryGetValue(emailConcept, out var emailId))
+        {
+            _emailAddressConcept = emailId;
+        }
         _concepts = new WordGroups(catalog.Curated.Concepts.SelectMany(kv => kv.Value.Select(w => TokensWithStopWords(w))),
             catalog.Curated.Concepts.SelectMany(kv => kv.Value.Select(_ => conceptIds[kv.Key])));
         var symptomIds = catalog.Symptoms.Select((symptom, i) => (symptom.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -321,7 +336,7 @@ public sealed class ErrorMatcher
         {
             number++;
             tokens.Clear();
-            _tokenizer.AppendTokens(line, tokens, seenStopWords);
+            _tokenizer.AppendTokens(line.Contains('年', StringComparison.Ordinal) ? ChineseYear.Replace(line, "") : line, tokens, seenStopWords);
             Dictionary<int, double>? known = null;
             List<int>? order = null;
             foreach (var token in tokens)
@@ -407,7 +422,7 @@ public sealed class ErrorMatcher
             // enable SIP?") is no report.
             if (_evidence.Length > 0 && problem && (namesProduct || (!offTopic && ChineseSignIn(text, language))))
             {
-                AddConceptEvidence(seen, seenStopWords, misspeltWords, scores);
+                AddConceptEvidence(seen, seenStopWords, misspeltWords, EmailAddress.IsMatch(text), scores);
             }
 
             PreferLongestQuote(scores);
@@ -521,10 +536,14 @@ public sealed class ErrorMatcher
     /// Raises the scores of the symptoms whose curated concept sets the paste meets in full. Its words
     /// count, its stop words ("get in") and the long vocabulary words its misspelt words were read as.
     /// </summary>
-    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspeltWords, Scores scores)
+    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspeltWords, bool emailAddress, Scores scores)
     {
         Span<bool> present = _conceptCount <= 512 ? stackalloc bool[_conceptCount] : new bool[_conceptCount];
         _concepts.MarkPresent(seen, seenStopWords, misspeltWords, present);
+        if (emailAddress && _emailAddressConcept >= 0)
+        {
+            present[_emailAddressConcept] = true;
+        }
         var count = _catalog.Symptoms.Count;
         Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];
         Span<bool> met = _evidence.Length <= 512 ? stackalloc bool[_evidence.Length] : new bool[_evidence.Length];

@@ -167,6 +167,17 @@ public sealed class KnowledgeDropInTests : IDisposable
     }
 
     [Fact]
+    public void Build_EmailAddressNamingAnUnknownConcept_IsReported()
+    {
+        File.WriteAllText(Path.Combine(_folder, "curated", "zz-email.yaml"), "emailAddress: no-such-concept\n");
+
+        var catalog = CatalogBuilder.Build(_folder);
+
+        Assert.Contains(catalog.Problems, p => p.File.EndsWith("zz-email.yaml", StringComparison.Ordinal) && p.Reason.Contains("'no-such-concept'"));
+        Assert.NotEqual("no-such-concept", catalog.Curated.EmailAddressConcept);
+    }
+
+    [Fact]
     public void Match_CuratedConceptSet_FindsItsSymptomInWordsNoPhrasingHas()
     {
         const string paste = "Skype for Business: the frobnicator wibbles, cannot sign in";

@@ -247,6 +247,27 @@ public sealed class ErrorMatcherTests
         Assert.Equal(symptom, result.Top!.SymptomId);
     }
 
+    // An e-mail address in a paste is a sign-in address (concepts.yaml emailAddress), said or not.
+    [Fact]
+    public void Match_EmailAddressTypedWrong_IsTheMistypedRow()
+    {
+        var result = Matcher.Match("Bei Skype hab ich max.muster@firma-ag.de statt max.muster@firma.de eingetippt und komme nicht rein");
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal("mistyped-sign-in-address-user", result.Top!.SymptomId);
+    }
+
+    // A year written with 年 is a date: "2013 年" beside "Lync" is no Lync 2013 client.
+    [Fact]
+    public void Match_ChineseYearBesideTheProduct_IsNoVersion()
+    {
+        var result = Matcher.Match("电脑日期每次开机都变成 2013 年，Lync 登不上，提示检查电脑时钟");
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal("system-clock-out-of-sync", result.Top!.SymptomId);
+        Assert.Equal("you-may-have-entered-your", Matcher.Match("我们还在用 Lync 2013，登不上，版本不对吗").Top!.SymptomId);
+    }
+
     [Fact]
     public void Match_LongerFullQuote_BeatsTheShorterRowAroundIt()
     {

@@ -119,6 +119,12 @@ public sealed class CuratedData
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Concepts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>
+    /// The concept an e-mail address in a paste stands for (concepts.yaml <c>emailAddress</c>, e.g. "address"): a paste that
+    /// shows "anna@contso.de" speaks of a sign-in address without saying the word. Null: none.
+    /// </summary>
+    public string? EmailAddressConcept { get; init; }
+
+    /// <summary>
     /// symptom id -> sets of concept names: a paste that has every concept of a set is evidence for the
     /// symptom in the user's own words, the more so the more concepts the set has.
     /// </summary>
@@ -159,6 +165,8 @@ public sealed class CuratedData
         var productWorks = new List<string>();
         var negations = new List<string>();
         var serverDown = new List<string>();
+        string? emailAddressConcept = null;
+        string? emailAddressFile = null;
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
@@ -224,6 +232,10 @@ public sealed class CuratedData
             productWorks.AddRange(data.ProductWorks ?? []);
             negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             serverDown.AddRange((data.ServerDown ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
+            if (!string.IsNullOrWhiteSpace(data.EmailAddress))
+            {
+                (emailAddressConcept, emailAddressFile) = (data.EmailAddress.Trim(), file);
+            }
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
                 var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
@@ -265,6 +277,12 @@ public sealed class CuratedData
             }
         }
 
+        if (emailAddressConcept is not null && !concepts.ContainsKey(emailAddressConcept))
+        {
+            problems.Add(new KnowledgeProblem(emailAddressFile!, $"emailAddress names the unknown concept '{emailAddressConcept}'"));
+            emailAddressConcept = null;
+        }
+
         // Evidence may name concepts of any file: it is checked once every file is read.
         foreach (var (file, symptom, concept) in evidenceFiles.Where(e => !concepts.ContainsKey(e.Concept)).Distinct())
         {
@@ -292,6 +310,7 @@ public sealed class CuratedData
             Negations = negations,
             ServerDown = serverDown,
             Concepts = concepts,
+            EmailAddressConcept = emailAddressConcept,
             Evidence = evidence,
             Conditions = conditions,
             Performers = performers,
@@ -341,6 +360,8 @@ public sealed class CuratedData
         public List<string>? ServerDown { get; set; }
 
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
+
+        public string? EmailAddress { get; set; }
 
         public Dictionary<string, List<List<string>?>?>? Evidence { get; set; }
 
