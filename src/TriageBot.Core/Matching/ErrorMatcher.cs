@@ -113,6 +113,8 @@ public sealed class ErrorMatcher
     private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
+    /// <summary>The Chinese words of the negatable concepts (curated), by their first character (longest first), for <see cref="WithoutNegatedConceptWords"/>.</summary>
+    private readonly Dictionary<char, string[]> _negatedConceptWords;
     /// <summary>The concept an e-mail address in a paste stands for (curated <c>emailAddress</c>), or -1.</summary>
     private readonly int _emailAddressConcept = -1;
 
@@ -255,6 +257,11 @@ public sealed class ErrorMatcher
         {
             _emailAddressConcept = emailId;
         }
+        // A Chinese word of a claim concept right after a negation ("沒打錯": not mistyped) says the opposite: it is read as no word at all.
+        _negatedConceptWords = catalog.Curated.Concepts.Where(kv => catalog.Curated.NegatableConcepts.Contains(kv.Key, StringComparer.OrdinalIgnoreCase))
+            .SelectMany(kv => kv.Value).Where(Tokenizer.ContainsCjk).Select(w => w.Replace(" ", "", StringComparison.Ordinal))
+            .Where(w => w.Length >= 2 && Tokenizer.IsCjk(w[0])).Distinct(StringComparer.Ordinal)
+            .GroupBy(w => w[0]).ToDictionary(g => g.Key, g => g.OrderByDescending(w => w.Length).ToArray());
         _concepts = new WordGroups(catalog.Curated.Concepts.SelectMany(kv => kv.Value.Select(w => TokensWithStopWords(w))),
             catalog.Curated.Concepts.SelectMany(kv => kv.Value.Select(_ => conceptIds[kv.Key])));
         var symptomIds = catalog.Symptoms.Select((symptom, i) => (symptom.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.OrdinalIgnoreCase);
@@ -336,7 +343,8 @@ public sealed class ErrorMatcher
         {
             number++;
             tokens.Clear();
-            _tokenizer.AppendTokens(line.Contains('年', StringComparison.Ordinal) ? ChineseYear.Replace(line, "") : line, tokens, seenStopWords);
+            var read = line.Contains('年', StringComparison.Ordinal) ? ChineseYear.Replace(line, "") : line;
+            _tokenizer.AppendTokens(_cjkNegations.Length > 0 && Tokenizer.ContainsCjk(read) ? WithoutNegatedConceptWords(read) : read, tokens, seenStopWords);
             Dictionary<int, double>? known = null;
             List<int>? order = null;
             foreach (var token in tokens)
@@ -485,6 +493,46 @@ public sealed class ErrorMatcher
             scores.Return();
         }
     }
+
+    /// <summary>
+    /// <paramref name="line"/> without the Chinese words of a negatable concept (a claim: typed wrong, forgotten, mismatched) that a
+    /// negation stands right before ("帳密其實沒打錯": the credentials were not mistyped), negation and word cut out together. Chinese negates before
+    /// the verb; a Latin-script negation is a word of its own that concepts already keep apart.
+    /// </summary>
+    private string WithoutNegatedConceptWords(string line)
+    {
+        System.Text.StringBuilder? cut = null;
+        var copied = 0;
+        for (var i = 0; i < line.Length; i++)
+        {
+            foreach (var negation in _cjkNegations)
+            {
+                if (string.CompareOrdinal(line, i, negation, 0, negation.Length) != 0)
+                {
+                    continue;
+                }
+                var at = i + negation.Length;
+                if (at >= line.Length || !_negatedConceptWords.TryGetValue(line[at], out var words))
+                {
+                    continue;
+                }
+                var word = words.FirstOrDefault(w => string.CompareOrdinal(line, at, w, 0, w.Length) == 0);
+                // The negation may itself start a concept word ("没找到", "不对"): then it is that word, not a negation of the next one.
+                if (word is null || IsConceptWordAt(line, i))
+                {
+                    continue;
+                }
+                (cut ??= new System.Text.StringBuilder(line.Length)).Append(line, copied, i - copied).Append(' ');
+                copied = at + word.Length;
+                i = copied - 1;
+                break;
+            }
+        }
+        return cut is null ? line : cut.Append(line, copied, line.Length - copied).ToString();
+    }
+
+    private bool IsConceptWordAt(string line, int at) =>
+        _negatedConceptWords.TryGetValue(line[at], out var words) && words.Any(w => string.CompareOrdinal(line, at, w, 0, w.Length) == 0);
 
     /// <summary>
     /// The paste's words without the words of a server's state when it tells one ("the ADFS server crashed", "服务器在维护"):

@@ -178,6 +178,17 @@ public sealed class KnowledgeDropInTests : IDisposable
     }
 
     [Fact]
+    public void Build_NegatableNamingAnUnknownConcept_IsReported()
+    {
+        File.WriteAllText(Path.Combine(_folder, "curated", "zz-negatable.yaml"), "negatable: [no-such-concept]\n");
+
+        var catalog = CatalogBuilder.Build(_folder);
+
+        Assert.Contains(catalog.Problems, p => p.File.EndsWith("zz-negatable.yaml", StringComparison.Ordinal) && p.Reason.Contains("'no-such-concept'"));
+        Assert.DoesNotContain("no-such-concept", catalog.Curated.NegatableConcepts);
+    }
+
+    [Fact]
     public void Match_CuratedConceptSet_FindsItsSymptomInWordsNoPhrasingHas()
     {
         const string paste = "Skype for Business: the frobnicator wibbles, cannot sign in";

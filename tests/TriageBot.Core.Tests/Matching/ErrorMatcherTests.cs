@@ -257,6 +257,13 @@ public sealed class ErrorMatcherTests
         Assert.Equal("mistyped-sign-in-address-user", result.Top!.SymptomId);
     }
 
+    // A negated claim in Chinese says the opposite: "没打错" is "not mistyped" (concepts.yaml negatable).
+    [Theory]
+    [InlineData("Lync 一直说用户名、密码或域好像不对，可是我帐号密码都没打错", "username-password-or-domain-appears")]
+    [InlineData("Lync 一直说用户名、密码或域好像不对，可是我帐号密码都打错了", "mistyped-sign-in-address-user")]
+    public void Match_NegatedChineseClaim_CountsForNothing(string text, string symptom) =>
+        Assert.Equal(symptom, Matcher.Match(text).Top!.SymptomId);
+
     // A year written with 年 is a date: "2013 年" beside "Lync" is no Lync 2013 client.
     [Fact]
     public void Match_ChineseYearBesideTheProduct_IsNoVersion()

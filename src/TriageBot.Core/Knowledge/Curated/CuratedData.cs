@@ -125,6 +125,13 @@ public sealed class CuratedData
     public string? EmailAddressConcept { get; init; }
 
     /// <summary>
+    /// Concepts that state a claim a negation turns round (concepts.yaml <c>negatable</c>: "typing", "forget"): their Chinese words
+    /// right after a Chinese negation ("沒打錯", "没忘记") are read as no words. Topic concepts (sign-in, licence) stay: "没有授权"
+    /// is still about a licence.
+    /// </summary>
+    public IReadOnlyList<string> NegatableConcepts { get; init; } = [];
+
+    /// <summary>
     /// symptom id -> sets of concept names: a paste that has every concept of a set is evidence for the
     /// symptom in the user's own words, the more so the more concepts the set has.
     /// </summary>
@@ -166,6 +173,7 @@ public sealed class CuratedData
         var negations = new List<string>();
         var serverDown = new List<string>();
         string? emailAddressConcept = null;
+        var negatable = new List<(string File, string Concept)>();
         string? emailAddressFile = null;
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
@@ -232,6 +240,7 @@ public sealed class CuratedData
             productWorks.AddRange(data.ProductWorks ?? []);
             negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             serverDown.AddRange((data.ServerDown ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
+            negatable.AddRange((data.Negatable ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => (file, c.Trim())));
             if (!string.IsNullOrWhiteSpace(data.EmailAddress))
             {
                 (emailAddressConcept, emailAddressFile) = (data.EmailAddress.Trim(), file);
@@ -283,6 +292,11 @@ public sealed class CuratedData
             emailAddressConcept = null;
         }
 
+        foreach (var (file, concept) in negatable.Where(n => !concepts.ContainsKey(n.Concept)).Distinct())
+        {
+            problems.Add(new KnowledgeProblem(file, $"negatable names the unknown concept '{concept}'"));
+        }
+
         // Evidence may name concepts of any file: it is checked once every file is read.
         foreach (var (file, symptom, concept) in evidenceFiles.Where(e => !concepts.ContainsKey(e.Concept)).Distinct())
         {
@@ -311,6 +325,7 @@ public sealed class CuratedData
             ServerDown = serverDown,
             Concepts = concepts,
             EmailAddressConcept = emailAddressConcept,
+            NegatableConcepts = [.. negatable.Select(n => n.Concept).Where(concepts.ContainsKey).Distinct()],
             Evidence = evidence,
             Conditions = conditions,
             Performers = performers,
@@ -362,6 +377,8 @@ public sealed class CuratedData
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
 
         public string? EmailAddress { get; set; }
+
+        public List<string>? Negatable { get; set; }
 
         public Dictionary<string, List<List<string>?>?>? Evidence { get; set; }
 
