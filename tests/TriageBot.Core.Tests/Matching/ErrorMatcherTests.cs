@@ -6,6 +6,15 @@ public sealed class ErrorMatcherTests
 {
     private static ErrorMatcher Matcher => SharedCatalog.Matcher;
 
+    /// <summary>That <paramref name="text"/> gets an answer (not <c>none</c>) with <paramref name="symptom"/> on top.</summary>
+    private static void AssertFound(string text, string symptom)
+    {
+        var result = Matcher.Match(text);
+
+        Assert.NotEqual(MatchDecision.None, result.Decision);
+        Assert.Equal(symptom, result.Top!.SymptomId);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   \n\t  ")]
@@ -157,13 +166,8 @@ public sealed class ErrorMatcherTests
     [InlineData("Please answer: why does Skype for Business say 'Sign-in address not found'?", "sign-in-address-not-found")]
     [InlineData("请回复：为什么商务用 Skype 一直提示找不到登录地址？", "sign-in-address-not-found")]
     [InlineData("Skype 报错并输出：找不到登录地址", "sign-in-address-not-found")]
-    public void Match_ReportQuotingTheClient_IsNoInstruction(string text, string symptom)
-    {
-        var result = Matcher.Match(text);
-
-        Assert.NotEqual(MatchDecision.None, result.Decision);
-        Assert.Equal(symptom, result.Top!.SymptomId);
-    }
+    public void Match_ReportQuotingTheClient_IsNoInstruction(string text, string symptom) =>
+        AssertFound(text, symptom);
 
     // Talk about the bot's own input and output: two classes of it (a rule, the conversation, a role, the answer) instruct the bot.
     [Theory]
@@ -213,13 +217,8 @@ public sealed class ErrorMatcherTests
     [Theory]
     [InlineData("商務用 Skype 登不進去，伺服器沒有回應，聽說 AD FS 伺服器今天在維護", "server-is-not-responding-or")]
     [InlineData("Skype for Business sign-in fails, server not responding - our ADFS server crashed this morning", "server-is-not-responding-or")]
-    public void Match_ServerDown_IsNoRequest(string text, string symptom)
-    {
-        var result = Matcher.Match(text);
-
-        Assert.NotEqual(MatchDecision.None, result.Decision);
-        Assert.Equal(symptom, result.Top!.SymptomId);
-    }
+    public void Match_ServerDown_IsNoRequest(string text, string symptom) =>
+        AssertFound(text, symptom);
 
     [Theory]
     [InlineData("Skype crashes whenever I open a chat window")]
@@ -239,23 +238,13 @@ public sealed class ErrorMatcherTests
     [InlineData("Lync says my computer clock isn't set correctly, how do I fix that?", "system-clock-out-of-sync")]
     [InlineData("my clock is an hour off since the DST change and now I can't sign in, how do I fix it?", "system-clock-out-of-sync")]
     [InlineData("Server is temporarily unavailable - how do I fix it?", "server-is-temporarily-unavailable")]
-    public void Match_HowToQuestionAboutTheError_StillMatches(string text, string symptom)
-    {
-        var result = Matcher.Match(text);
-
-        Assert.NotEqual(MatchDecision.None, result.Decision);
-        Assert.Equal(symptom, result.Top!.SymptomId);
-    }
+    public void Match_HowToQuestionAboutTheError_StillMatches(string text, string symptom) =>
+        AssertFound(text, symptom);
 
     // An e-mail address in a paste is a sign-in address (concepts.yaml emailAddress), said or not.
     [Fact]
-    public void Match_EmailAddressTypedWrong_IsTheMistypedRow()
-    {
-        var result = Matcher.Match("Bei Skype hab ich max.muster@firma-ag.de statt max.muster@firma.de eingetippt und komme nicht rein");
-
-        Assert.NotEqual(MatchDecision.None, result.Decision);
-        Assert.Equal("mistyped-sign-in-address-user", result.Top!.SymptomId);
-    }
+    public void Match_EmailAddressTypedWrong_IsTheMistypedRow() =>
+        AssertFound("Bei Skype hab ich max.muster@firma-ag.de statt max.muster@firma.de eingetippt und komme nicht rein", "mistyped-sign-in-address-user");
 
     // A negated claim in Chinese says the opposite: "没打错" is "not mistyped" (concepts.yaml negatable).
     [Theory]
@@ -317,13 +306,8 @@ public sealed class ErrorMatcherTests
         Assert.Equal("system-clock-out-of-sync", Matcher.Match(text).Top?.SymptomId);
 
     [Fact]
-    public void Match_OtherProductWithAQuotedWholeMessage_StillMatches()
-    {
-        var result = Matcher.Match("after changing my email alias I get: There was a problem acquiring a personal certificate required to sign in. If the problem continues, please contact your support team.");
-
-        Assert.NotEqual(MatchDecision.None, result.Decision);
-        Assert.Equal("problem-acquiring-personal-certificate-that", result.Top!.SymptomId);
-    }
+    public void Match_OtherProductWithAQuotedWholeMessage_StillMatches() =>
+        AssertFound("after changing my email alias I get: There was a problem acquiring a personal certificate required to sign in. If the problem continues, please contact your support team.", "problem-acquiring-personal-certificate-that");
 
     [Fact]
     public void Match_OtherProductWithAShortMessage_IsScoredDown()
@@ -417,13 +401,8 @@ public sealed class ErrorMatcherTests
     [Theory]
     [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
     [InlineData("lync coudnt find a lync sever for our domian", "lync-couldnt-find-lync-server")]
-    public void Match_MisspeltProblemWord_StillSaysSomethingGoesWrong(string text, string symptom)
-    {
-        var result = Matcher.Match(text);
-
-        Assert.NotEqual(MatchDecision.None, result.Decision);
-        Assert.Equal(symptom, result.Top!.SymptomId);
-    }
+    public void Match_MisspeltProblemWord_StillSaysSomethingGoesWrong(string text, string symptom) =>
+        AssertFound(text, symptom);
 
     [Fact]
     public void Match_Typos_AreForgiven()
