@@ -97,9 +97,10 @@ public static class FlowLoader
             }
             flows[symptom.Id] = ids;
         }
-        var negations = questionsRoot.Children.TryGetValue(new YamlScalarNode("negations"), out var neg)
-            ? List(neg, questionsFile).Select(n => n.ToLowerInvariant()).ToArray()
-            : [];
+        // One list of negations for the matcher and the planner (knowledge/curated), and any a dialogs file adds.
+        var negations = catalog.Curated.Negations
+            .Concat(questionsRoot.Children.TryGetValue(new YamlScalarNode("negations"), out var neg) ? List(neg, questionsFile) : [])
+            .Select(n => n.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToArray();
         return new FlowSet { Questions = questions, Flows = flows, Fallback = fallback, Negations = negations };
     }
 

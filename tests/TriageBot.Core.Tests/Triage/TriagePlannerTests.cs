@@ -104,6 +104,9 @@ public sealed class TriagePlannerTests
     [InlineData("Server is temporarily unavailable. Wir haben kein ADFS.")]
     [InlineData("Skype 提示 Server is temporarily unavailable，我们没有用ADFS。")]
     [InlineData("Server is temporarily unavailable - ADFS isn't used here")]
+    // Negations come from the one list the matcher uses too (knowledge/curated/matching.yaml): "nein", "无法" are in it.
+    [InlineData("Server vorübergehend nicht verfügbar. ADFS nein, eigene Domain ja")]
+    [InlineData("Skype 提示 Server is temporarily unavailable，我们这边无法用ADFS")]
     public void Detect_NegatedAdfsInAnyLanguage_AnswersNo(string paste) =>
         Assert.Equal("no", Planner.Detect(Symptom("server-is-temporarily-unavailable"), paste)["adfs"]);
 
