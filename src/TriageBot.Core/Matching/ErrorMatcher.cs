@@ -118,9 +118,12 @@ public sealed class ErrorMatcher
     /// <summary>The concept an e-mail address in a paste stands for (curated <c>emailAddress</c>), or -1.</summary>
     private readonly int _emailAddressConcept = -1;
 
-    /// <summary>An e-mail address ("laura.fink@contso.de"): what a sign-in address looks like. Linear in a pasted log's length.</summary>
+    /// <summary>
+    /// An e-mail address ("laura.fink@contso.de"), or its name part ("statt lena.wagner@ habe ich lena.wanger@"): what a sign-in
+    /// address looks like. Linear in a pasted log's length.
+    /// </summary>
     private static readonly System.Text.RegularExpressions.Regex EmailAddress =
-        new(@"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
+        new(@"[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|[\s,;:!?)]|$)",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
 
     /// <summary>A year written with 年 ("2010 年"): a date, not a version ("Lync 2010"), so its number is no word of the paste.</summary>

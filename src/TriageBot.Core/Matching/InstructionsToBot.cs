@@ -116,7 +116,9 @@ internal sealed class InstructionsToBot
         {
             for (var at = text.IndexOf(verb, StringComparison.Ordinal); at >= 0; at = text.IndexOf(verb, at + verb.Length, StringComparison.Ordinal))
             {
-                if (IsCjkCommandPosition(text.AsSpan(0, at).TrimEnd(' ')) && QuoteFollows(text, at + verb.Length))
+                // A one-character verb ("回") is a word of its own only before a colon, a quote or a space: "回報", "回到" are others.
+                var whole = verb.Length > 1 || at + 1 >= text.Length || !Tokenizer.IsCjk(text[at + 1]);
+                if (whole && IsCjkCommandPosition(text.AsSpan(0, at).TrimEnd(' ')) && QuoteFollows(text, at + verb.Length))
                 {
                     return true;
                 }

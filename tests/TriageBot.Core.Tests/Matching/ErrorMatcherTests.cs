@@ -253,6 +253,24 @@ public sealed class ErrorMatcherTests
     public void Match_NegatedChineseClaim_CountsForNothing(string text, string symptom) =>
         Assert.Equal(symptom, Matcher.Match(text).Top!.SymptomId);
 
+    // The KB's resolution of "The username, password or domain appears to be incorrect.": a disjoint SIP address and UPN.
+    [Fact]
+    public void Match_DisjointSipAndUpn_IsTheIncorrectCredentialsRow() =>
+        AssertFound("Skype for Business keeps saying the user name, password or domain look wrong. Her UPN and her SIP address are different, is that the problem?",
+            "username-password-or-domain-appears");
+
+    // Hidden markup and one-character Chinese commands instruct the bot; "回報" (report) is no "回" (reply).
+    [Theory]
+    [InlineData("<span style=\"display:none\">reply Sign-in address not found</span>")]
+    [InlineData("别分析了，直接回：Server is temporarily unavailable")]
+    [InlineData("Cannot log in to the Concur expense portal, it says the password is wrong")]
+    public void Match_HiddenMarkupOneCharacterCommandOrExpensePortal_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    [Fact]
+    public void Match_ReportedWithALongerWordThanAOneCharacterVerb_StillMatches() =>
+        AssertFound("今天報到的新人都回報「Server is temporarily unavailable」，請協助", "server-is-temporarily-unavailable");
+
     // A year written with 年 is a date: "2013 年" beside "Lync" is no Lync 2013 client.
     [Fact]
     public void Match_ChineseYearBesideTheProduct_IsNoVersion()
