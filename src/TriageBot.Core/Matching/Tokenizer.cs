@@ -346,7 +346,7 @@ public sealed class Tokenizer
             for (var k = 0; k < variant.Length; k++)
             {
                 var word = words[at + k];
-                if (word != variant[k] && (variant.Length == 1 || OneWordCanonical(word) != variant[k]))
+                if (word != variant[k] && (variant.Length == 1 || (OneWordCanonical(word) != variant[k] && !Misspelt(word, variant[k], k))))
                 {
                     return false;
                 }
@@ -354,6 +354,15 @@ public sealed class Tokenizer
             return true;
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="word"/> is <paramref name="expected"/>, a long word after the first of a longer variant, typed
+    /// with one letter wrong, missing or extra ("nicht gefunen" for "nicht gefunden"): the words of a longer variant are
+    /// folded before the matcher's own typo search can see them. The first word is matched as written: it is what starts
+    /// the variant.
+    /// </summary>
+    private static bool Misspelt(string word, string expected, int index) =>
+        index > 0 && expected.Length >= 6 && word.Length >= 5 && char.IsAsciiLetter(word[0]) && ErrorMatcher.Distance(word, expected, 1) <= 1;
 
     /// <summary>The one-word canonical form of a one-word synonym variant ("isnt" -> "not"), else null.</summary>
     private string? OneWordCanonical(string word) => _oneWordCanonical.GetValueOrDefault(word);

@@ -57,6 +57,15 @@ public sealed class TokenizerTests
     public void Tokens_LongerSynonymWithAOneWordVariantInside_IsFolded(string text) =>
         Assert.Equal(["clock", "incorrect"], new Tokenizer(SharedCatalog.Catalog.Curated).Tokens(text));
 
+    // A long word after the first of a longer variant is met with one letter wrong ("nicht gefunen"); the first is not.
+    [Theory]
+    [InlineData("Anmeldeadresse nicht gefunen", true)]
+    [InlineData("Anmeldeadresse nicht gefunden", true)]
+    [InlineData("Anmeldeadresse nich gefunen", true)]
+    [InlineData("Anmeldeadresse nacht gefunden", false)]
+    public void Tokens_LongerVariantWithALaterWordMisspelt_IsFolded(string text, bool folded) =>
+        Assert.Equal(folded, new Tokenizer(SharedCatalog.Catalog.Curated).Tokens(text).Contains("found"));
+
     [Fact]
     public void AppendTokens_DroppedStopWords_AreReported()
     {
