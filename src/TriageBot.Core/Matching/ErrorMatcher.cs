@@ -394,7 +394,8 @@ public sealed class ErrorMatcher
         var folded = OrderedPhrases.Normalize(text);
         // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
         // is named as the part that is fine, not as the one that fails.
-        var namesProduct = _inScope.AnyIn(seen) && !_productWorks.AnyIn(folded, _negations, _cjkNegations);
+        var productWorks = _productWorks.AnyIn(folded, _negations, _cjkNegations);
+        var namesProduct = _inScope.AnyIn(seen) && !productWorks;
         var problem = _problemWords.AnyIn(seen, seenStopWords, misspeltProblem);
         var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
         try
@@ -443,7 +444,12 @@ public sealed class ErrorMatcher
             // scheduling, a price): off-topic unless it states a documented error in full (a whole
             // long message when nothing in it says that something goes wrong).
             // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || ((!problem || (!namesProduct && !SignsIn(seen, text, language))) && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
+            // Whether the paste names the product or its sign-in: one that does neither asks a how-to question as a request
+            // even with a problem word, and its request passes on a documented phrase only, not on a curated phrasing in its
+            // own words ("my pc clock is an hour off after the daylight saving switch"). A sign-in said to work ("Skype 都還可以
+            // 正常登入") anchors nothing, as the product said to work names nothing.
+            var anchored = namesProduct || (!productWorks && SignsIn(seen, text, language));
+            var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || ((!problem || !anchored) && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
 
@@ -463,9 +469,6 @@ public sealed class ErrorMatcher
                 order = order.OrderByDescending(s => best[s]).ToList();
             }
 
-            // A request from a paste that names neither the product nor its sign-in passes on a documented phrase only: a curated
-            // phrasing in its own words ("my pc clock is an hour off after the daylight saving switch") is no error it shows.
-            var anchored = namesProduct || SignsIn(seen, text, language);
             var candidates = order.Take(_options.MaxCandidates)
                 .Select(s =>
                 {
