@@ -474,7 +474,7 @@ public sealed class ErrorMatcher
                 {
                     var scoredDown = (offTopic && scores.LongCoverage[s] < FullCoverage) ||
                                      (request && ((problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
-                                                  (!anchored && IsAlias(scores.Phrase[s]))));
+                                                  (!anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));
                     return Candidate(s, best[s] * (scoredDown ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]);
                 })
                 .OrderByDescending(c => c.Score)
