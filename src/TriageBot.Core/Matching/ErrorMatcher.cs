@@ -123,7 +123,7 @@ public sealed class ErrorMatcher
     /// address looks like. Linear in a pasted log's length.
     /// </summary>
     private static readonly System.Text.RegularExpressions.Regex EmailAddress =
-        new(@"[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}|[\s,;:!?)]|$)",
+        new(@"[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[\s,;:!?)'""]|$)",
             System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
 
     /// <summary>A year written with 年 ("2010 年"): a date, not a version ("Lync 2010"), so its number is no word of the paste.</summary>

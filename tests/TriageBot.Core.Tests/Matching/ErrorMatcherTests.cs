@@ -277,11 +277,23 @@ public sealed class ErrorMatcherTests
     public void Match_ReportedWithALongerWordThanAOneCharacterVerb_StillMatches() =>
         AssertFound("今天報到的新人都回報「Server is temporarily unavailable」，請協助", "server-is-temporarily-unavailable");
 
-    // A Windows logon name (DOMAIN\\user) typed where the sign-in address belongs is the mistyped row.
+    // A Windows logon name (DOMAIN\user) typed where the sign-in address belongs is the mistyped row.
     [Fact]
     public void Match_WindowsLogonNameForTheSignInAddress_IsTheMistypedRow() =>
         AssertFound("Skype: ich melde mich mit meinem Windows-Benutzernamen FIRMA\\mmuster an, muss ich die E-Mail-Adresse nehmen? Anmeldung klappt nicht",
             "mistyped-sign-in-address-user");
+
+    // "isn't working" says something goes wrong (the vague "Skype doesn't work" alone stays none: nothing documented fits).
+    [Fact]
+    public void Match_NotWorkingWithTheLicenceCause_IsTheLicenceRow() =>
+        AssertFound("My Skype isn't working since they moved me to a new plan, I'm apparently not registered as a Skype for Business Online user any more",
+            "not-licensed-to-use-skype");
+
+    [Theory]
+    [InlineData("Skype doesn't work")]
+    [InlineData("my skype stopped working today")]
+    public void Match_VagueNotWorking_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
     // A year written with 年 is a date: "2013 年" beside "Lync" is no Lync 2013 client.
     [Fact]
