@@ -522,7 +522,7 @@ public sealed class ErrorMatcher
                 {
                     continue;
                 }
-                var word = words.FirstOrDefault(w => string.CompareOrdinal(line, at, w, 0, w.Length) == 0);
+                var word = WordAt(line, at, words);
                 // The negation may itself start a concept word ("没找到", "不对"): then it is that word, not a negation of the next one.
                 if (word is null || IsConceptWordAt(line, i))
                 {
@@ -538,7 +538,20 @@ public sealed class ErrorMatcher
     }
 
     private bool IsConceptWordAt(string line, int at) =>
-        _negatedConceptWords.TryGetValue(line[at], out var words) && words.Any(w => string.CompareOrdinal(line, at, w, 0, w.Length) == 0);
+        _negatedConceptWords.TryGetValue(line[at], out var words) && WordAt(line, at, words) is not null;
+
+    /// <summary>The first of <paramref name="words"/> that stands in <paramref name="line"/> at <paramref name="at"/>, else null (a loop: no closure per call).</summary>
+    private static string? WordAt(string line, int at, string[] words)
+    {
+        foreach (var word in words)
+        {
+            if (string.CompareOrdinal(line, at, word, 0, word.Length) == 0)
+            {
+                return word;
+            }
+        }
+        return null;
+    }
 
     /// <summary>
     /// The paste's words without the words of a server's state when it tells one ("the ADFS server crashed", "服务器在维护"):
