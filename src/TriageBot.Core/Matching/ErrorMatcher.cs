@@ -115,16 +115,8 @@ public sealed class ErrorMatcher
     private readonly int _conceptCount;
     /// <summary>The Chinese words of the negatable concepts (curated), by their first character (longest first), for <see cref="WithoutNegatedConceptWords"/>.</summary>
     private readonly Dictionary<char, string[]> _negatedConceptWords;
-    /// <summary>The concept an e-mail address in a paste stands for (curated <c>emailAddress</c>), or -1.</summary>
-    private readonly int _emailAddressConcept = -1;
-
-    /// <summary>
-    /// An e-mail address ("laura.fink@contso.de"), or its name part ("statt lena.wagner@ habe ich lena.wanger@"): what a sign-in
-    /// address looks like. Linear in a pasted log's length.
-    /// </summary>
-    private static readonly System.Text.RegularExpressions.Regex EmailAddress =
-        new(@"[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[\s,;:!?)'""]|$)",
-            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+    /// <summary>Shapes of text that stand for a concept (curated <c>patterns</c>: an e-mail address for the sign-in address), with the concept's id.</summary>
+    private readonly (System.Text.RegularExpressions.Regex Pattern, int Concept)[] _conceptPatterns;
 
     /// <summary>A year written with 年 ("2010 年"): a date, not a version ("Lync 2010"), so its number is no word of the paste.</summary>
     private static readonly System.Text.RegularExpressions.Regex ChineseYear =
@@ -256,10 +248,7 @@ public sealed class ErrorMatcher
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
         var conceptIds = catalog.Curated.Concepts.Keys.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.OrdinalIgnoreCase);
         _conceptCount = conceptIds.Count;
-        if (catalog.Curated.EmailAddressConcept is { } emailConcept && conceptIds.TryGetValue(emailConcept, out var emailId))
-        {
-            _emailAddressConcept = emailId;
-        }
+        _conceptPatterns = [.. catalog.Curated.ConceptPatterns.Where(p => conceptIds.ContainsKey(p.Concept)).Select(p => (p.Pattern, conceptIds[p.Concept]))];
         // A Chinese word of a claim concept right after a negation ("沒打錯": not mistyped) says the opposite: it is read as no word at all.
         _negatedConceptWords = catalog.Curated.Concepts.Where(kv => catalog.Curated.NegatableConcepts.Contains(kv.Key, StringComparer.OrdinalIgnoreCase))
             .SelectMany(kv => kv.Value).Where(Tokenizer.ContainsCjk).Select(w => w.Replace(" ", "", StringComparison.Ordinal))
@@ -434,7 +423,7 @@ public sealed class ErrorMatcher
             // enable SIP?") is no report.
             if (_evidence.Length > 0 && problem && (namesProduct || (!offTopic && ChineseSignIn(text, language))))
             {
-                AddConceptEvidence(seen, seenStopWords, misspeltWords, EmailAddress.IsMatch(text), scores);
+                AddConceptEvidence(seen, seenStopWords, misspeltWords, text, scores);
             }
 
             PreferLongestQuote(scores);
@@ -537,6 +526,19 @@ public sealed class ErrorMatcher
         return cut is null ? line : cut.Append(line, copied, line.Length - copied).ToString();
     }
 
+    /// <summary>Whether <paramref name="text"/> shows <paramref name="pattern"/>; one that runs out of time shows nothing.</summary>
+    private static bool Shows(System.Text.RegularExpressions.Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
     private bool IsConceptWordAt(string line, int at) =>
         _negatedConceptWords.TryGetValue(line[at], out var words) && WordAt(line, at, words) is not null;
 
@@ -603,13 +605,13 @@ public sealed class ErrorMatcher
     /// Raises the scores of the symptoms whose curated concept sets the paste meets in full. Its words
     /// count, its stop words ("get in") and the long vocabulary words its misspelt words were read as.
     /// </summary>
-    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspeltWords, bool emailAddress, Scores scores)
+    private void AddConceptEvidence(HashSet<string> seen, HashSet<string> seenStopWords, HashSet<string>? misspeltWords, string text, Scores scores)
     {
         Span<bool> present = _conceptCount <= 512 ? stackalloc bool[_conceptCount] : new bool[_conceptCount];
         _concepts.MarkPresent(seen, seenStopWords, misspeltWords, present);
-        if (emailAddress && _emailAddressConcept >= 0)
+        foreach (var (pattern, concept) in _conceptPatterns)
         {
-            present[_emailAddressConcept] = true;
+            present[concept] |= !present[concept] && Shows(pattern, text);
         }
         var count = _catalog.Symptoms.Count;
         Span<double> strength = count <= 256 ? stackalloc double[count] : new double[count];

@@ -168,7 +168,7 @@ public sealed class KnowledgeDropInTests : IDisposable
 
     // Keys that name a concept: an unknown one is reported with its file and left out, the rest still loads.
     [Theory]
-    [InlineData("emailAddress: no-such-concept\n")]
+    [InlineData("patterns:\n  no-such-concept: ['x@y']\n")]
     [InlineData("negatable: [no-such-concept]\n")]
     public void Build_ConceptKeyNamingAnUnknownConcept_IsReported(string yaml)
     {
@@ -177,7 +177,7 @@ public sealed class KnowledgeDropInTests : IDisposable
         var catalog = CatalogBuilder.Build(_folder);
 
         Assert.Contains(catalog.Problems, p => p.File.EndsWith("zz-concept-key.yaml", StringComparison.Ordinal) && p.Reason.Contains("'no-such-concept'"));
-        Assert.NotEqual("no-such-concept", catalog.Curated.EmailAddressConcept);
+        Assert.DoesNotContain(catalog.Curated.ConceptPatterns, p => p.Concept == "no-such-concept");
         Assert.DoesNotContain("no-such-concept", catalog.Curated.NegatableConcepts);
         Assert.NotEmpty(catalog.Symptoms);
     }

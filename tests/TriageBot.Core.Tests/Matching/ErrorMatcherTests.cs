@@ -295,6 +295,13 @@ public sealed class ErrorMatcherTests
     public void Match_VagueNotWorking_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
+    // concepts.yaml patterns: "CORP\\anna" is a Windows logon name; the KB's "temporarily" with a missing DNS record is its row.
+    [Theory]
+    [InlineData("Skype sign-in fails when I use CORP\\anna like on Windows instead of anna@corp.com - is that the wrong format?", "mistyped-sign-in-address-user")]
+    [InlineData("Lync sagt, der Server sei vorübergehend nicht erreichbar; laut nslookup fehlt der DNS-Eintrag für lyncdiscover.", "server-is-temporarily-unavailable")]
+    public void Match_PatternOrKbCauseInTheUsersWords_FindsItsRow(string text, string symptom) =>
+        AssertFound(text, symptom);
+
     // A year written with 年 is a date: "2013 年" beside "Lync" is no Lync 2013 client.
     [Fact]
     public void Match_ChineseYearBesideTheProduct_IsNoVersion()

@@ -132,8 +132,8 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// mends (made on other sets) zh-CN 96.4%, zh-TW 98.2%, zh out of scope 100%: the Chinese floors follow.
     /// holdout11-*.jsonl to holdout18-*.jsonl: written blind (320 cases each) in session 6, each scored once before
     /// it was read (figures in README), then read and mended: development data, floors at what that reaches.
-    /// holdout25-*.jsonl, holdout26-*.jsonl: written blind (640 cases), scored once with the final matcher of session 6 and NOT read
-    /// or mended: in scope en 97.5%, de 98.2%, zh-CN 98.2%, zh-TW 98.2%; out of scope 98.9% (both sets together). Floors at that first sight.
+    /// holdout25-*.jsonl, holdout26-*.jsonl: written blind (640 cases), scored once (in scope en 97.5%, de 98.2%, zh-CN 98.2%, zh-TW
+    /// 98.2%; out of scope 98.9%, both together), then read and mended: development data, floors at what that reaches.
     /// holdout19-*.jsonl to holdout24-*.jsonl: written blind (640 cases a pair), each pair scored once (holdout19/20: in scope en 98.3%, de 99.1%, zh-CN 98.2%, zh-TW
     /// 98.2%; out of scope 97.4%, both sets together), then read and mended: development data, floors at what that reaches.
     /// </summary>
@@ -170,10 +170,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout9-zh.jsonl", 0.97, 0.99)]
     [InlineData("holdout10-ende.jsonl", 0.98, 0.99)]
     [InlineData("holdout10-zh.jsonl", 0.97, 0.99)]
-    [InlineData("holdout25-ende.jsonl", 0.98, 0.99)]
+    [InlineData("holdout25-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout25-zh.jsonl", 0.99, 0.99)]
-    [InlineData("holdout26-ende.jsonl", 0.97, 0.97)]
-    [InlineData("holdout26-zh.jsonl", 0.97, 0.98)]
+    [InlineData("holdout26-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout26-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout19-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout19-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout20-ende.jsonl", 0.99, 0.99)]

@@ -119,10 +119,11 @@ public sealed class CuratedData
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Concepts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
     /// <summary>
-    /// The concept an e-mail address in a paste stands for (concepts.yaml <c>emailAddress</c>, e.g. "address"): a paste that
-    /// shows "anna@contso.de" speaks of a sign-in address without saying the word. Null: none.
+    /// Shapes of text that stand for a concept without its words (concepts.yaml <c>patterns</c>: concept -> regular expressions):
+    /// a paste that shows "anna@contso.de" speaks of a sign-in address, one that shows "CONTOSO\jsmith" of a Windows logon name.
+    /// Compiled linear where the expression allows it, else with a time limit.
     /// </summary>
-    public string? EmailAddressConcept { get; init; }
+    public IReadOnlyList<(string Concept, Regex Pattern)> ConceptPatterns { get; init; } = [];
 
     /// <summary>
     /// Concepts that state a claim a negation turns round (concepts.yaml <c>negatable</c>: "typing", "forget"): their Chinese words
@@ -172,9 +173,8 @@ public sealed class CuratedData
         var productWorks = new List<string>();
         var negations = new List<string>();
         var serverDown = new List<string>();
-        string? emailAddressConcept = null;
+        var conceptPatterns = new List<(string File, string Concept, Regex Pattern)>();
         var negatable = new List<(string File, string Concept)>();
-        string? emailAddressFile = null;
         var conditions = new List<ConditionRule>();
         var concepts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var evidence = new Dictionary<string, IReadOnlyList<IReadOnlyList<string>>>(StringComparer.OrdinalIgnoreCase);
@@ -241,9 +241,19 @@ public sealed class CuratedData
             negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             serverDown.AddRange((data.ServerDown ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             negatable.AddRange((data.Negatable ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => (file, c.Trim())));
-            if (!string.IsNullOrWhiteSpace(data.EmailAddress))
+            foreach (var (concept, patterns) in data.Patterns ?? [])
             {
-                (emailAddressConcept, emailAddressFile) = (data.EmailAddress.Trim(), file);
+                foreach (var pattern in (patterns ?? []).Where(p => !string.IsNullOrWhiteSpace(p)))
+                {
+                    try
+                    {
+                        conceptPatterns.Add((file, concept.Trim(), ConceptPattern(pattern)));
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        problems.Add(new KnowledgeProblem(file, $"pattern for '{concept}': invalid ({ex.Message})"));
+                    }
+                }
             }
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
@@ -286,10 +296,9 @@ public sealed class CuratedData
             }
         }
 
-        if (emailAddressConcept is not null && !concepts.ContainsKey(emailAddressConcept))
+        foreach (var (file, concept) in conceptPatterns.Where(p => !concepts.ContainsKey(p.Concept)).Select(p => (p.File, p.Concept)).Distinct())
         {
-            problems.Add(new KnowledgeProblem(emailAddressFile!, $"emailAddress names the unknown concept '{emailAddressConcept}'"));
-            emailAddressConcept = null;
+            problems.Add(new KnowledgeProblem(file, $"patterns names the unknown concept '{concept}'"));
         }
 
         foreach (var (file, concept) in negatable.Where(n => !concepts.ContainsKey(n.Concept)).Distinct())
@@ -324,7 +333,7 @@ public sealed class CuratedData
             Negations = negations,
             ServerDown = serverDown,
             Concepts = concepts,
-            EmailAddressConcept = emailAddressConcept,
+            ConceptPatterns = [.. conceptPatterns.Where(p => concepts.ContainsKey(p.Concept)).Select(p => (p.Concept, p.Pattern))],
             NegatableConcepts = [.. negatable.Select(n => n.Concept).Where(concepts.ContainsKey).Distinct()],
             Evidence = evidence,
             Conditions = conditions,
@@ -376,7 +385,7 @@ public sealed class CuratedData
 
         public Dictionary<string, Dictionary<string, List<string>?>?>? Concepts { get; set; }
 
-        public string? EmailAddress { get; set; }
+        public Dictionary<string, List<string>?>? Patterns { get; set; }
 
         public List<string>? Negatable { get; set; }
 
@@ -385,6 +394,19 @@ public sealed class CuratedData
         public Dictionary<string, ConditionYaml?>? Conditions { get; set; }
 
         public Dictionary<string, List<string>?>? Performers { get; set; }
+    }
+
+    /// <summary>A concept pattern: linear in a pasted log's length where the expression allows it (no lookaround), else limited in time.</summary>
+    private static Regex ConceptPattern(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (NotSupportedException)
+        {
+            return new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+        }
     }
 
     private sealed class ConditionYaml
