@@ -416,12 +416,14 @@ public sealed class ErrorMatcher
 
             // Another product named and this one not: probably about that product (see below).
             var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+            // A Chinese paste's sign-in words (登录, 登入), looked for once: they stand in for the product's name below.
+            var chineseSignIn = ChineseSignIn(text, language);
 
             // Evidence in the user's own words: the concepts the paste names, where they make up one of
             // a symptom's curated concept sets. Only for a paste that names the product (or, in Chinese, its sign-in
             // and no other product) and says that something goes wrong: a question about the product ("how do I
             // enable SIP?") is no report.
-            if (_evidence.Length > 0 && problem && (namesProduct || (!offTopic && ChineseSignIn(text, language))))
+            if (_evidence.Length > 0 && problem && (namesProduct || (!offTopic && chineseSignIn)))
             {
                 AddConceptEvidence(seen, seenStopWords, misspeltWords, text, scores);
             }
@@ -437,7 +439,7 @@ public sealed class ErrorMatcher
             // even with a problem word, and its request passes on a documented phrase only, not on a curated phrasing in its
             // own words ("my pc clock is an hour off after the daylight saving switch"). A sign-in said to work ("Skype 都還可以
             // 正常登入") anchors nothing, as the product said to work names nothing.
-            var anchored = namesProduct || (!productWorks && SignsIn(seen, text, language));
+            var anchored = namesProduct || (!productWorks && ((_signInToken is not null && seen.Contains(_signInToken)) || chineseSignIn));
             var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || ((!problem || !anchored) && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
@@ -1045,9 +1047,6 @@ public sealed class ErrorMatcher
     /// </summary>
     private bool IsAlias(int phrase) => phrase >= 0 && _phrases[phrase].Kind == PhraseKind.Alias;
 
-    private bool SignsIn(HashSet<string> seen, string text, string language) =>
-        (_signInToken is not null && seen.Contains(_signInToken)) || ChineseSignIn(text, language);
-
     private bool ChineseSignIn(string text, string language) =>
         language.StartsWith("zh", StringComparison.Ordinal) && _chineseSignIn.Any(w => text.Contains(w, StringComparison.Ordinal));
 
@@ -1182,7 +1181,7 @@ public sealed class ErrorMatcher
                 }
                 foreach (var form in forms)
                 {
-                    var d = Distance(token, form, maxDistance);
+                    var d = Tokenizer.Distance(token, form, maxDistance);
                     var value = _forms[form];
                     if (d <= maxDistance && (d < best.Distance || (d == best.Distance && preference is not null && preference(value) > preference(best.Value!))))
                     {
@@ -1219,42 +1218,6 @@ public sealed class ErrorMatcher
             frontier = next;
         }
         return result;
-    }
-
-    /// <summary>Optimal string alignment distance (adjacent transpositions count once), cut off above <paramref name="max"/>.</summary>
-    internal static int Distance(string a, string b, int max)
-    {
-        if (Math.Abs(a.Length - b.Length) > max)
-        {
-            return max + 1;
-        }
-        // Three rolling rows are enough for adjacent transpositions.
-        Span<int> buffer = stackalloc int[3 * (b.Length + 1)];
-        var before = buffer[..(b.Length + 1)];
-        var previous = buffer.Slice(b.Length + 1, b.Length + 1);
-        var current = buffer.Slice(2 * (b.Length + 1), b.Length + 1);
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    current[j] = Math.Min(current[j], before[j - 2] + 1);
-                }
-            }
-            var recycled = before;
-            before = previous;
-            previous = current;
-            current = recycled;
-        }
-        return previous[b.Length];
     }
 
     private IEnumerable<string> Lines(string text)

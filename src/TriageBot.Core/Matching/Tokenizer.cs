@@ -362,7 +362,7 @@ public sealed class Tokenizer
     /// the variant.
     /// </summary>
     private static bool Misspelt(string word, string expected, int index) =>
-        index > 0 && expected.Length >= 6 && word.Length >= 5 && char.IsAsciiLetter(word[0]) && ErrorMatcher.Distance(word, expected, 1) <= 1;
+        index > 0 && expected.Length >= 6 && word.Length >= 5 && char.IsAsciiLetter(word[0]) && Distance(word, expected, 1) <= 1;
 
     /// <summary>The one-word canonical form of a one-word synonym variant ("isnt" -> "not"), else null.</summary>
     private string? OneWordCanonical(string word) => _oneWordCanonical.GetValueOrDefault(word);
@@ -574,4 +574,40 @@ public sealed class Tokenizer
             or >= '\u3040' and <= '\u30FF' or >= '\uAC00' and <= '\uD7AF';
 
     internal static UnicodeCategory Category(char c) => CharUnicodeInfo.GetUnicodeCategory(c);
+
+    /// <summary>Optimal string alignment distance (adjacent transpositions count once), cut off above <paramref name="max"/>.</summary>
+    internal static int Distance(string a, string b, int max)
+    {
+        if (Math.Abs(a.Length - b.Length) > max)
+        {
+            return max + 1;
+        }
+        // Three rolling rows are enough for adjacent transpositions.
+        Span<int> buffer = stackalloc int[3 * (b.Length + 1)];
+        var before = buffer[..(b.Length + 1)];
+        var previous = buffer.Slice(b.Length + 1, b.Length + 1);
+        var current = buffer.Slice(2 * (b.Length + 1), b.Length + 1);
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    current[j] = Math.Min(current[j], before[j - 2] + 1);
+                }
+            }
+            var recycled = before;
+            before = previous;
+            previous = current;
+            current = recycled;
+        }
+        return previous[b.Length];
+    }
 }

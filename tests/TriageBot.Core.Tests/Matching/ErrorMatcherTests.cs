@@ -477,8 +477,8 @@ public sealed class ErrorMatcherTests
     [InlineData("kitten", "sitting", 3)]
     [InlineData("same", "same", 0)]
     public void Distance_CountsEditsWithTranspositions(string a, string b, int expected) =>
-        Assert.Equal(expected, ErrorMatcher.Distance(a, b, 3));
+        Assert.Equal(expected, Tokenizer.Distance(a, b, 3));
 
     [Fact]
-    public void Distance_BeyondTheLimit_IsCutOff() => Assert.True(ErrorMatcher.Distance("a", "abcdef", 2) > 2);
+    public void Distance_BeyondTheLimit_IsCutOff() => Assert.True(Tokenizer.Distance("a", "abcdef", 2) > 2);
 }
