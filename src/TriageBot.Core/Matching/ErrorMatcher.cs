@@ -110,6 +110,7 @@ public sealed class ErrorMatcher
     private readonly HashSet<string> _negations;
     /// <summary>Chinese negations (curated <c>negations</c>): one right before a Chinese part of a statement that the product works turns it round ("Skype 不能正常登录").</summary>
     private readonly string[] _cjkNegations;
+    private readonly HashSet<char> _cjkNegationStarts;
     private readonly InstructionsToBot _instructions;
     private readonly WordGroups _concepts;
     private readonly int _conceptCount;
@@ -243,6 +244,7 @@ public sealed class ErrorMatcher
         _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
         _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];
+        _cjkNegationStarts = [.. _cjkNegations.Where(n => n.Length > 0).Select(n => n[0])];
         _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads, catalog.Curated.BotTalk.Values);
 
         // Concepts: each of their words (stop words kept: "get in") is a group tagged with its concept.
@@ -502,6 +504,11 @@ public sealed class ErrorMatcher
         var copied = 0;
         for (var i = 0; i < line.Length; i++)
         {
+            // A long Chinese log is read once, character by character: only a negation's first character is worth comparing.
+            if (!_cjkNegationStarts.Contains(line[i]))
+            {
+                continue;
+            }
             foreach (var negation in _cjkNegations)
             {
                 if (string.CompareOrdinal(line, i, negation, 0, negation.Length) != 0)
