@@ -172,6 +172,8 @@ public sealed class CuratedData
         var botTalk = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var productWorks = new List<string>();
         var negations = new List<string>();
+        var worksProducts = new List<string>();
+        var worksStates = new List<string>();
         var serverDown = new List<string>();
         var conceptPatterns = new List<(string File, string Concept, Regex Pattern)>();
         var negatable = new List<(string File, string Concept)>();
@@ -238,6 +240,8 @@ public sealed class CuratedData
                 botTalk[name] = [.. botTalk.GetValueOrDefault(name) ?? [], .. (phrases ?? []).Where(p => !string.IsNullOrWhiteSpace(p))];
             }
             productWorks.AddRange(data.ProductWorks ?? []);
+            worksProducts.AddRange((data.WorksProducts ?? []).Where(w => !string.IsNullOrWhiteSpace(w)));
+            worksStates.AddRange((data.WorksStates ?? []).Where(w => !string.IsNullOrWhiteSpace(w)));
             negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             serverDown.AddRange((data.ServerDown ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
             negatable.AddRange((data.Negatable ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => (file, c.Trim())));
@@ -329,7 +333,8 @@ public sealed class CuratedData
             InstructionLeads = instructionLeads,
             OffTopicPhrases = offTopicPhrases,
             BotTalk = botTalk,
-            ProductWorks = productWorks,
+            // A state ("works fine", "倒是正常") holds for every product name: each name is combined with each state here.
+            ProductWorks = [.. productWorks, .. worksProducts.SelectMany(product => worksStates.Select(state => $"{product} {state}"))],
             Negations = negations,
             ServerDown = serverDown,
             Concepts = concepts,
@@ -378,6 +383,10 @@ public sealed class CuratedData
         public Dictionary<string, List<string>?>? BotTalk { get; set; }
 
         public List<string>? ProductWorks { get; set; }
+
+        public List<string>? WorksProducts { get; set; }
+
+        public List<string>? WorksStates { get; set; }
 
         public List<string>? Negations { get; set; }
 
