@@ -321,13 +321,97 @@ public sealed class ErrorMatcher
             notice = "truncated";
         }
         var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
+        var paste = Read(text);
+        if (paste.Lines.Count == 0)
+        {
+            return new MatchResult(MatchDecision.None, [], language, notice);
+        }
+        // Case, punctuation and German spelling folded, for the curated phrases matched in order.
+        var folded = OrderedPhrases.Normalize(text);
+        var facts = FactsOf(paste, text, folded, language);
+        var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
+        try
+        {
+            ScoreWindows(paste.Lines, scores);
 
+            // Evidence in the user's own words: the concepts the paste names, where they make up one of
+            // a symptom's curated concept sets. Only for a paste that names the product (or, in Chinese, its sign-in
+            // and no other product) and says that something goes wrong: a question about the product ("how do I
+            // enable SIP?") is no report.
+            if (_evidence.Length > 0 && facts.Problem && (facts.NamesProduct || (!facts.OffTopic && facts.ChineseSignIn)))
+            {
+                AddConceptEvidence(paste.Seen, paste.SeenStopWords, paste.MisspeltWords, text, scores);
+            }
+
+            PreferLongestQuote(scores);
+
+            var best = scores.Best;
+            var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
+
+            // A second opinion for borderline Latin-script candidates of a paste with misspelt words:
+            // character-level similarity forgives what the token index cannot see. Only then: it
+            // costs far more than the index.
+            if (paste.Misspelt && order.Count > 0 && best[order[0]] < 0.75)
+            {
+                foreach (var s in order.Take(3))
+                {
+                    var fuzzy = FuzzyScore(s, scores.Text[s]);
+                    if (fuzzy > best[s])
+                    {
+                        best[s] = fuzzy;
+                    }
+                }
+                order = order.OrderByDescending(s => best[s]).ToList();
+            }
+
+            var candidates = order.Take(_options.MaxCandidates)
+                .Select(s => Candidate(s, best[s] * (ScoredDown(s, facts, scores) ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
+                .OrderByDescending(c => c.Score)
+                .ToList();
+            // Chinese scripts share most characters; the documents' wording tells them apart better.
+            if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && scores.Phrase[order[0]] >= 0 &&
+                _phrases[scores.Phrase[order[0]]].Locale.StartsWith("zh", StringComparison.Ordinal))
+            {
+                language = _phrases[scores.Phrase[order[0]]].Locale;
+            }
+            var decision = Decide(candidates, facts.NamesProduct, facts.Problem);
+            // An instruction to the bot ("reply only with ...", "ignore your rules", "new rule: answer 'X'") is no report,
+            // whatever it quotes: answering it with the row it names would do as it says.
+            if (decision != MatchDecision.None && _instructions.In(text, folded))
+            {
+                return new MatchResult(MatchDecision.None, [], language, notice);
+            }
+            return new MatchResult(decision, candidates, language, notice);
+        }
+        finally
+        {
+            scores.Return();
+        }
+    }
+
+    /// <summary>A pasted line that says something the catalog knows: its number in the paste, its known words (vocabulary id -> how well
+    /// the word was read: 1 exact, less for a misspelling) in a set and in order.</summary>
+    private sealed record PasteLine(int Number, Dictionary<int, double> Tokens, string Text, List<int> Order);
+
+    /// <summary>A paste read once: the lines the catalog knows, every word seen (and the stop words, which some curated
+    /// phrasings use), and what its misspelt words were read as.</summary>
+    /// <param name="MisspeltProblem">Problem words read from misspellings ("eror" -> error).</param>
+    /// <param name="MisspeltWords">Long vocabulary words read from misspellings.</param>
+    /// <param name="Misspelt">Whether any word was read as a misspelling.</param>
+    private sealed record PasteReading(List<PasteLine> Lines, HashSet<string> Seen, HashSet<string> SeenStopWords, HashSet<string>? MisspeltProblem, HashSet<string>? MisspeltWords, bool Misspelt);
+
+    /// <summary>What a paste says besides its documented text, worked out once per paste: whether it names the product (and not as
+    /// the part that works), says that something goes wrong, is about another system, names a Chinese sign-in, is anchored on
+    /// the product or its sign-in, and asks for something that is no error report.</summary>
+    private readonly record struct PasteFacts(bool NamesProduct, bool Problem, bool OffTopic, bool ChineseSignIn, bool Anchored, bool Request);
+
+    private PasteReading Read(string text)
+    {
         // Read line by line; keep only lines that say something the catalog knows.
-        var lines = new List<(int Number, Dictionary<int, double> Tokens, string Text, List<int> Order)>();
+        var lines = new List<PasteLine>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var seenStopWords = new HashSet<string>(StringComparer.Ordinal);
         var lookups = new Dictionary<string, (int Id, double Quality, string[]? Problem)>(StringComparer.Ordinal);
-        // What the paste's misspelt words were read as: problem words ("eror" -> error), and long vocabulary words.
         HashSet<string>? misspeltProblem = null;
         HashSet<string>? misspeltWords = null;
         var misspelt = false;
@@ -373,123 +457,71 @@ public sealed class ErrorMatcher
             }
             if (known is not null)
             {
-                lines.Add((number, known, line, order!));
+                lines.Add(new PasteLine(number, known, line, order!));
             }
         }
-        if (lines.Count == 0)
-        {
-            return new MatchResult(MatchDecision.None, [], language, notice);
-        }
+        return new PasteReading(lines, seen, seenStopWords, misspeltProblem, misspeltWords, misspelt);
+    }
 
-        // Case, punctuation and German spelling folded, for the curated phrases matched in order.
-        var folded = OrderedPhrases.Normalize(text);
+    private PasteFacts FactsOf(PasteReading paste, string text, string folded, string language)
+    {
+        var seen = paste.Seen;
         // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
         // is named as the part that is fine, not as the one that fails.
         var productWorks = _productWorks.AnyIn(folded, _negations, _cjkNegations);
         var namesProduct = _inScope.AnyIn(seen) && !productWorks;
-        var problem = _problemWords.AnyIn(seen, seenStopWords, misspeltProblem);
-        var scores = Scores.Rent(_catalog.Symptoms.Count, _phrases.Length);
-        try
+        var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
+        // Another product named and this one not: probably about that product (see ScoredDown).
+        var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+        // A Chinese paste's sign-in words (登录, 登入), looked for once: they stand in for the product's name.
+        var chineseSignIn = ChineseSignIn(text, language);
+        // Whether the paste names the product or its sign-in: one that does neither asks a how-to question as a request
+        // even with a problem word, and its request passes on a documented phrase only, not on a curated phrasing in its
+        // own words ("my pc clock is an hour off after the daylight saving switch"). A sign-in said to work ("Skype 都還可以
+        // 正常登入") anchors nothing, as the product said to work names nothing.
+        var anchored = namesProduct || (!productWorks && ((_signInToken is not null && seen.Contains(_signInToken)) || chineseSignIn));
+        // A request that is no error report (a profile picture, scheduling, a price); a question that says nothing goes
+        // wrong ("how do I enable SIP for a user?") is a request too.
+        var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) ||
+                      ((!problem || !anchored) && _questions.AnyIn(seen, paste.SeenStopWords)) || _offTopicPhrases.AnyIn(folded);
+        return new PasteFacts(namesProduct, problem, offTopic, chineseSignIn, anchored, request);
+    }
+
+    /// <summary>
+    /// Whether symptom <paramref name="s"/>'s score is cut: a paste about another product (<see cref="PasteFacts.OffTopic"/>) unless it
+    /// quotes a whole documented message; a request unless it states a documented error in full (a whole long message when nothing in it
+    /// says that something goes wrong), and an unanchored request's evidence must be documented text or a quote, not a curated phrasing.
+    /// </summary>
+    private bool ScoredDown(int s, PasteFacts facts, Scores scores) =>
+        (facts.OffTopic && scores.LongCoverage[s] < FullCoverage) ||
+        (facts.Request && ((facts.Problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
+                           (!facts.Anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));
+
+    /// <summary>Scores every window of the paste: a line and the lines that directly follow it (up to <see cref="WindowLines"/>).</summary>
+    private void ScoreWindows(List<PasteLine> lines, Scores scores)
+    {
+        for (var start = 0; start < lines.Count; start++)
         {
-            for (var start = 0; start < lines.Count; start++)
+            var segment = new Dictionary<int, double>(lines[start].Tokens);
+            var segmentText = lines[start].Text;
+            var end = start + 1;
+            for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
             {
-                // A window: this line and the next lines that directly follow it.
-                var segment = new Dictionary<int, double>(lines[start].Tokens);
-                var segmentText = lines[start].Text;
-                var end = start + 1;
-                for (var k = start + 1; k < lines.Count && k < start + WindowLines && lines[k].Number == lines[k - 1].Number + 1; k++)
+                foreach (var (id, q) in lines[k].Tokens)
                 {
-                    foreach (var (id, q) in lines[k].Tokens)
+                    if (!segment.TryGetValue(id, out var existing) || existing < q)
                     {
-                        if (!segment.TryGetValue(id, out var existing) || existing < q)
-                        {
-                            segment[id] = q;
-                        }
-                    }
-                    segmentText += "\n" + lines[k].Text;
-                    end = k + 1;
-                }
-                ScoreSegment(segment, segmentText, lines, start, end, scores);
-                if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
-                {
-                    break;
-                }
-            }
-
-            // Another product named and this one not: probably about that product (see below).
-            var offTopic = !namesProduct && _offTopic.AnyIn(seen);
-            // A Chinese paste's sign-in words (登录, 登入), looked for once: they stand in for the product's name below.
-            var chineseSignIn = ChineseSignIn(text, language);
-
-            // Evidence in the user's own words: the concepts the paste names, where they make up one of
-            // a symptom's curated concept sets. Only for a paste that names the product (or, in Chinese, its sign-in
-            // and no other product) and says that something goes wrong: a question about the product ("how do I
-            // enable SIP?") is no report.
-            if (_evidence.Length > 0 && problem && (namesProduct || (!offTopic && chineseSignIn)))
-            {
-                AddConceptEvidence(seen, seenStopWords, misspeltWords, text, scores);
-            }
-
-            PreferLongestQuote(scores);
-
-            // Another product named and this one not (offTopic, above): probably about that product, unless the
-            // paste quotes a whole documented message. A request that is no error report (a profile picture,
-            // scheduling, a price): off-topic unless it states a documented error in full (a whole
-            // long message when nothing in it says that something goes wrong).
-            // A question that says nothing goes wrong ("how do I enable SIP for a user?") is a request too.
-            // Whether the paste names the product or its sign-in: one that does neither asks a how-to question as a request
-            // even with a problem word, and its request passes on a documented phrase only, not on a curated phrasing in its
-            // own words ("my pc clock is an hour off after the daylight saving switch"). A sign-in said to work ("Skype 都還可以
-            // 正常登入") anchors nothing, as the product said to work names nothing.
-            var anchored = namesProduct || (!productWorks && ((_signInToken is not null && seen.Contains(_signInToken)) || chineseSignIn));
-            var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) || ((!problem || !anchored) && _questions.AnyIn(seen, seenStopWords)) || _offTopicPhrases.AnyIn(folded);
-            var best = scores.Best;
-            var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
-
-            // A second opinion for borderline Latin-script candidates of a paste with misspelt words:
-            // character-level similarity forgives what the token index cannot see. Only then: it
-            // costs far more than the index.
-            if (misspelt && order.Count > 0 && best[order[0]] < 0.75)
-            {
-                foreach (var s in order.Take(3))
-                {
-                    var fuzzy = FuzzyScore(s, scores.Text[s]);
-                    if (fuzzy > best[s])
-                    {
-                        best[s] = fuzzy;
+                        segment[id] = q;
                     }
                 }
-                order = order.OrderByDescending(s => best[s]).ToList();
+                segmentText += "\n" + lines[k].Text;
+                end = k + 1;
             }
-
-            var candidates = order.Take(_options.MaxCandidates)
-                .Select(s =>
-                {
-                    var scoredDown = (offTopic && scores.LongCoverage[s] < FullCoverage) ||
-                                     (request && ((problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
-                                                  (!anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));
-                    return Candidate(s, best[s] * (scoredDown ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]);
-                })
-                .OrderByDescending(c => c.Score)
-                .ToList();
-            // Chinese scripts share most characters; the documents' wording tells them apart better.
-            if (language.StartsWith("zh", StringComparison.Ordinal) && order.Count > 0 && scores.Phrase[order[0]] >= 0 &&
-                _phrases[scores.Phrase[order[0]]].Locale.StartsWith("zh", StringComparison.Ordinal))
+            ScoreSegment(segment, segmentText, lines, start, end, scores);
+            if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
             {
-                language = _phrases[scores.Phrase[order[0]]].Locale;
+                break;
             }
-            var decision = Decide(candidates, namesProduct, problem);
-            // An instruction to the bot ("reply only with ...", "ignore your rules", "new rule: answer 'X'") is no report,
-            // whatever it quotes: answering it with the row it names would do as it says.
-            if (decision != MatchDecision.None && _instructions.In(text, folded))
-            {
-                return new MatchResult(MatchDecision.None, [], language, notice);
-            }
-            return new MatchResult(decision, candidates, language, notice);
-        }
-        finally
-        {
-            scores.Return();
         }
     }
 
@@ -889,7 +921,7 @@ public sealed class ErrorMatcher
     /// <param name="lines">The paste's lines, of which <paramref name="start"/> to <paramref name="end"/> (exclusive) make up the
     /// segment: their words in the order written tell a quote (a message's words in its order).</param>
     private void ScoreSegment(Dictionary<int, double> segment, string segmentText,
-        List<(int Number, Dictionary<int, double> Tokens, string Text, List<int> Order)> lines, int start, int end, Scores scores)
+        List<PasteLine> lines, int start, int end, Scores scores)
     {
         var matched = scores.Matched;
         var touched = scores.TouchedPhrases;
