@@ -182,6 +182,24 @@ public sealed class KnowledgeDropInTests : IDisposable
         Assert.NotEmpty(catalog.Symptoms);
     }
 
+    // An empty item in a curated list (a stray "-" or "") is no word: it loads, and matches nothing rather than every paste.
+    [Theory]
+    [InlineData("offTopic:\n  - \n  - \"\"\n")]
+    [InlineData("offTopicIntents:\n  - \"\"\nquestions:\n  -\n")]
+    [InlineData("instructions:\n  - \" \"\nproductWorks:\n  -\n")]
+    [InlineData("concepts:\n  licence:\n    en:\n      -\n      - \"\"\nstopWords:\n  en:\n    -\n")]
+    public void Build_BlankItemsInCuratedLists_AreNoWords(string yaml)
+    {
+        File.WriteAllText(Path.Combine(_folder, "curated", "zz-blank.yaml"), yaml);
+
+        var catalog = CatalogBuilder.Build(_folder);
+        var result = new ErrorMatcher(catalog).Match("Skype for Business says: Sign-in address not found");
+
+        Assert.Empty(catalog.Problems);
+        Assert.Equal(MatchDecision.Match, result.Decision);
+        Assert.Equal("Sign-in address not found", result.Top!.Message);
+    }
+
     [Fact]
     public void Match_CuratedConceptSet_FindsItsSymptomInWordsNoPhrasingHas()
     {

@@ -212,42 +212,42 @@ public sealed class CuratedData
                     {
                         into[key] = list = [];
                     }
-                    list.AddRange((phrases ?? []).Where(p => !string.IsNullOrWhiteSpace(p)));
+                    list.AddRange(Words(phrases));
                 }
                 aliases[id] = into.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.OrdinalIgnoreCase);
             }
             merge.AddRange((data.Merge ?? []).Where(g => g is { Count: > 1 }).Select(g => (IReadOnlyList<string>)g));
             foreach (var words in (data.StopWords ?? []).Values)
             {
-                stop.UnionWith(words ?? []);
+                stop.UnionWith(Words(words));
             }
             foreach (var (canonical, variants) in data.Synonyms ?? [])
             {
-                synonyms[canonical] = [.. synonyms.GetValueOrDefault(canonical) ?? [], .. variants ?? []];
+                synonyms[canonical] = [.. synonyms.GetValueOrDefault(canonical) ?? [], .. Words(variants)];
             }
-            offTopic.AddRange(data.OffTopic ?? []);
-            inScope.AddRange(data.InScope ?? []);
-            productNames.AddRange(data.ProductNames ?? []);
-            problemWords.AddRange(data.ProblemWords ?? []);
-            offTopicIntents.AddRange(data.OffTopicIntents ?? []);
-            questions.AddRange(data.Questions ?? []);
-            instructions.AddRange(data.Instructions ?? []);
-            instructionVerbs.AddRange(data.InstructionVerbs ?? []);
-            instructionLeads.AddRange(data.InstructionLeads ?? []);
-            offTopicPhrases.AddRange(data.OffTopicPhrases ?? []);
+            offTopic.AddRange(Words(data.OffTopic));
+            inScope.AddRange(Words(data.InScope));
+            productNames.AddRange(Words(data.ProductNames));
+            problemWords.AddRange(Words(data.ProblemWords));
+            offTopicIntents.AddRange(Words(data.OffTopicIntents));
+            questions.AddRange(Words(data.Questions));
+            instructions.AddRange(Words(data.Instructions));
+            instructionVerbs.AddRange(Words(data.InstructionVerbs));
+            instructionLeads.AddRange(Words(data.InstructionLeads));
+            offTopicPhrases.AddRange(Words(data.OffTopicPhrases));
             foreach (var (name, phrases) in data.BotTalk ?? [])
             {
-                botTalk[name] = [.. botTalk.GetValueOrDefault(name) ?? [], .. (phrases ?? []).Where(p => !string.IsNullOrWhiteSpace(p))];
+                botTalk[name] = [.. botTalk.GetValueOrDefault(name) ?? [], .. Words(phrases)];
             }
-            productWorks.AddRange(data.ProductWorks ?? []);
-            worksProducts.AddRange((data.WorksProducts ?? []).Where(w => !string.IsNullOrWhiteSpace(w)));
-            worksStates.AddRange((data.WorksStates ?? []).Where(w => !string.IsNullOrWhiteSpace(w)));
-            negations.AddRange((data.Negations ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
-            serverDown.AddRange((data.ServerDown ?? []).Where(n => !string.IsNullOrWhiteSpace(n)));
-            negatable.AddRange((data.Negatable ?? []).Where(c => !string.IsNullOrWhiteSpace(c)).Select(c => (file, c.Trim())));
+            productWorks.AddRange(Words(data.ProductWorks));
+            worksProducts.AddRange(Words(data.WorksProducts));
+            worksStates.AddRange(Words(data.WorksStates));
+            negations.AddRange(Words(data.Negations));
+            serverDown.AddRange(Words(data.ServerDown));
+            negatable.AddRange(Words(data.Negatable).Select(c => (file, c.Trim())));
             foreach (var (concept, patterns) in data.Patterns ?? [])
             {
-                foreach (var pattern in (patterns ?? []).Where(p => !string.IsNullOrWhiteSpace(p)))
+                foreach (var pattern in Words(patterns))
                 {
                     try
                     {
@@ -261,7 +261,7 @@ public sealed class CuratedData
             }
             foreach (var (name, byLanguage) in data.Concepts ?? [])
             {
-                var words = (byLanguage ?? []).Values.SelectMany(w => w ?? []).Where(w => !string.IsNullOrWhiteSpace(w));
+                var words = (byLanguage ?? []).Values.SelectMany(Words);
                 concepts[name] = [.. concepts.GetValueOrDefault(name) ?? [], .. words];
             }
             foreach (var (id, sets) in data.Evidence ?? [])
@@ -406,6 +406,10 @@ public sealed class CuratedData
     }
 
     /// <summary>A concept pattern: linear in a pasted log's length where the expression allows it (no lookaround), else limited in time.</summary>
+    /// <summary>A curated list's entries without the blank ones (an empty YAML item reads as null or ""): a blank word would match every paste.</summary>
+    private static IEnumerable<string> Words(IEnumerable<string?>? list) =>
+        (list ?? []).Where(w => !string.IsNullOrWhiteSpace(w))!;
+
     private static Regex ConceptPattern(string pattern)
     {
         try
