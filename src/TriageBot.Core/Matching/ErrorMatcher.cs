@@ -123,6 +123,9 @@ public sealed class ErrorMatcher
     private static readonly System.Text.RegularExpressions.Regex ChineseYear =
         new(@"(?<![0-9])(?:19|20)[0-9]{2}\s*(?=年)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private readonly (int Symptom, int[] Concepts)[] _evidence;
+    /// <summary>Two capitalised Latin-script words in a row ("Hannah Price"): where the first is no word the catalog knows, a name.</summary>
+    private static readonly System.Text.RegularExpressions.Regex CapitalisedPair =
+        new(@"\b(\p{Lu}\p{Ll}+)[ \t]+(\p{Lu}\p{Ll}+)\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
     /// <summary>Misspelt problem words ("eror") -> what they mean (error).</summary>
     private readonly DeletionIndex<string[]> _problemTypos = new();
     /// <summary>Misspelt one-word synonym variants ("coudnt") -> the vocabulary word of their canonical form.</summary>
@@ -482,9 +485,46 @@ public sealed class ErrorMatcher
         var anchored = namesProduct || (!productWorks && ((_signInToken is not null && seen.Contains(_signInToken)) || chineseSignIn));
         // A request that is no error report (a profile picture, scheduling, a price); a question that says nothing goes
         // wrong ("how do I enable SIP for a user?") is a request too.
-        var request = _offTopicIntents.AnyIn(ServerStatesOut(seen, folded)) || _offTopicIntentPhrases.AnyIn(folded) ||
+        var request = IntentIn(ServerStatesOut(seen, folded), text, language) || _offTopicIntentPhrases.AnyIn(folded) ||
                       ((!problem || !anchored) && _questions.AnyIn(seen, paste.SeenStopWords)) || _offTopicPhrases.AnyIn(folded);
         return new PasteFacts(namesProduct, problem, offTopic, chineseSignIn, anchored, request);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="words"/> hold a one-word request (<see cref="CuratedData.OffTopicIntents"/>: "price", "photo") that is not
+    /// only a person's surname: in English, a capitalised request word right after a capitalised word the catalog does not know
+    /// ("New starter Jamal Price", "Hannah Price has an Office 365 account") names someone, when the word stands nowhere else in
+    /// lower case. German capitalises every noun, so only an English paste's names are read this way.
+    /// </summary>
+    private bool IntentIn(HashSet<string> words, string text, string language)
+    {
+        if (!_offTopicIntents.AnyIn(words))
+        {
+            return false;
+        }
+        if (!language.StartsWith("en", StringComparison.Ordinal))
+        {
+            return true;
+        }
+        HashSet<string>? surnames = null;
+        foreach (System.Text.RegularExpressions.Match pair in CapitalisedPair.Matches(text))
+        {
+            var first = _tokenizer.Tokens(pair.Groups[1].Value);
+            var second = _tokenizer.Tokens(pair.Groups[2].Value);
+            if (first.Count == 1 && second.Count == 1 && !_vocabulary.ContainsKey(first[0]) && !_inScope.AnyIn([first[0]]) &&
+                !_offTopic.AnyIn([first[0]]) && _offTopicIntents.AnyIn([second[0]]) &&
+                !text.Contains(pair.Groups[2].Value.ToLowerInvariant(), StringComparison.Ordinal))
+            {
+                (surnames ??= new HashSet<string>(StringComparer.Ordinal)).Add(second[0]);
+            }
+        }
+        if (surnames is null)
+        {
+            return true;
+        }
+        var rest = new HashSet<string>(words, StringComparer.Ordinal);
+        rest.ExceptWith(surnames);
+        return _offTopicIntents.AnyIn(rest);
     }
 
     /// <summary>

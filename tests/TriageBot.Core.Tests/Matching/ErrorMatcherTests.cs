@@ -447,6 +447,18 @@ public sealed class ErrorMatcherTests
         Assert.Equal("server-is-temporarily-unavailable", result.Top!.SymptomId);
     }
 
+    // A request word that is a person's surname ("Hannah Price") asks for nothing; the same word in lower case still does.
+    [Fact]
+    public void Match_RequestWordAsASurname_IsNoRequest()
+    {
+        const string report = "has an Office 365 account and Outlook works, but she can't sign in to Skype for Business. " +
+                              "In the admin center there's no Skype for Business Online licence ticked for her.";
+
+        AssertFound("New starter Hannah Price " + report, "not-licensed-to-use-skype");
+        AssertFound("Hannah Price " + report, "not-licensed-to-use-skype");
+        Assert.Equal(MatchDecision.None, Matcher.Match("New starter Hannah Price " + report + " What's the price?").Decision);
+    }
+
     [Theory]
     [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
     [InlineData("lync coudnt find a lync sever for our domian", "lync-couldnt-find-lync-server")]
