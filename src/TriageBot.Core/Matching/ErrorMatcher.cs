@@ -243,7 +243,8 @@ public sealed class ErrorMatcher
         _serverStateTokens = [.. catalog.Curated.ServerDown
             .Select(p => p.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
             .SelectMany(_tokenizer.Tokens).Distinct(StringComparer.Ordinal)];
-        _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks);
+        // "Skype rein, Mail geht": another system's name between the product and the state takes the state for itself.
+        _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
         _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
         _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];

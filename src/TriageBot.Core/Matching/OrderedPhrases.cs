@@ -18,6 +18,16 @@ internal sealed class OrderedPhrases
     /// <summary>The phrases that start with Chinese, searched in Chinese text only.</summary>
     private readonly string[][] _cjkFirst;
 
+    /// <summary>
+    /// Words that may not stand between two parts of a phrase (another system's name: in "Skype rein, Mail geht" the state is the
+    /// mail's, not Skype's), unless one of <see cref="_joiners"/> stands there too ("Skype und Mail gehen"). Latin-script ones are
+    /// whole words; Chinese ones are found anywhere in the gap.
+    /// </summary>
+    private readonly HashSet<string> _notBetween;
+    private readonly string[] _cjkNotBetween;
+    private readonly HashSet<string> _joiners;
+    private readonly string[] _cjkJoiners;
+
     /// <summary>Whether a Latin-script part also stands for its plural (nouns: "meeting invite" in "meeting invites").</summary>
     private readonly bool _plurals;
 
@@ -26,9 +36,13 @@ internal sealed class OrderedPhrases
     /// Whether a part of three letters or more also matches with a plural "s": for phrases of nouns only; a verb with an
     /// "s" is another word ("just say" must not meet "just hangs and says").
     /// </param>
-    public OrderedPhrases(IEnumerable<string> phrases, bool plurals = false)
+    /// <param name="notBetween">Words that may not stand between two parts (see <see cref="_notBetween"/>).</param>
+    /// <param name="joiners">Words that join two names ("and", "und", "和"): with one in the gap, <paramref name="notBetween"/> does not apply.</param>
+    public OrderedPhrases(IEnumerable<string> phrases, bool plurals = false, IEnumerable<string>? notBetween = null, IEnumerable<string>? joiners = null)
     {
         _plurals = plurals;
+        (_notBetween, _cjkNotBetween) = Split(notBetween);
+        (_joiners, _cjkJoiners) = Split(joiners);
         var all = phrases.Select(p => Normalize(p).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length > 0).ToList();
         _cjkFirst = all.Where(p => Tokenizer.ContainsCjk(p[0])).ToArray();
         foreach (var phrase in all.Where(p => !Tokenizer.ContainsCjk(p[0])))
@@ -40,6 +54,12 @@ internal sealed class OrderedPhrases
             list.Add(phrase);
         }
         _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    private static (HashSet<string> Latin, string[] Cjk) Split(IEnumerable<string>? words)
+    {
+        var all = (words ?? []).Select(Normalize).Where(w => w.Length > 0 && !w.Contains(' ', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        return (all.Where(w => !Tokenizer.ContainsCjk(w)).ToHashSet(StringComparer.Ordinal), [.. all.Where(Tokenizer.ContainsCjk)]);
     }
 
     /// <summary>
@@ -95,7 +115,7 @@ internal sealed class OrderedPhrases
     /// <paramref name="from"/> (where the part before ends), each within <see cref="MaxGap"/> characters of the one before:
     /// only that window is searched, so a long log costs no search to its end per word. The first part may stand anywhere.
     /// </summary>
-    private static bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, string[]? notPrecededBy, bool plurals)
+    private bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, string[]? notPrecededBy, bool plurals)
     {
         if (part == phrase.Length)
         {
@@ -105,13 +125,61 @@ internal sealed class OrderedPhrases
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
-            if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) &&
+            if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) && (part == 0 || OpenGap(text, from, i, word)) &&
                 Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, notPrecededBy, plurals))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether the gap between two parts holds none of <see cref="_notBetween"/>, or a joiner beside it: in the gap, or a Chinese one
+    /// that starts the <paramref name="next"/> part ("Skype、邮箱都正常": 都, all of them).
+    /// </summary>
+    private bool OpenGap(string text, int from, int to, string next)
+    {
+        if (to - from < 2 || (_notBetween.Count == 0 && _cjkNotBetween.Length == 0))
+        {
+            return true;
+        }
+        var gap = text.AsSpan(from, to - from);
+        if (!Holds(gap, _notBetween, _cjkNotBetween) || Holds(gap, _joiners, _cjkJoiners))
+        {
+            return true;
+        }
+        foreach (var joiner in _cjkJoiners)
+        {
+            if (next.StartsWith(joiner, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+        return false;
+
+        static bool Holds(ReadOnlySpan<char> gap, HashSet<string> latin, string[] cjk)
+        {
+            foreach (var word in cjk)
+            {
+                if (gap.Contains(word, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            if (latin.Count > 0)
+            {
+                var lookup = latin.GetAlternateLookup<ReadOnlySpan<char>>();
+                foreach (var range in gap.Split(' '))
+                {
+                    if (gap[range].Length > 0 && lookup.Contains(gap[range]))
+                    {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 
     /// <summary>Whether a Chinese part at <paramref name="at"/> has one of <paramref name="negations"/> right before it.</summary>

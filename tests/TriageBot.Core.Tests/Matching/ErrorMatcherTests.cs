@@ -459,6 +459,13 @@ public sealed class ErrorMatcherTests
         Assert.Equal(MatchDecision.None, Matcher.Match("New starter Hannah Price " + report + " What's the price?").Decision);
     }
 
+    // "Skype ..., Mail geht": the state is the mail's; the paste still names Skype as the part that fails.
+    [Theory]
+    [InlineData("Praktikant kommt nicht bei Skype rein, Mail geht. Im Admin Center hat er keine Lizenz für Skype for Business Online.")]
+    [InlineData("The intern can't sign in to Skype, Outlook works. The admin center shows no Skype for Business Online licence for him.")]
+    public void Match_AnotherSystemWorks_StillAReportAboutTheProduct(string text) =>
+        AssertFound(text, "not-licensed-to-use-skype");
+
     [Theory]
     [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
     [InlineData("lync coudnt find a lync sever for our domian", "lync-couldnt-find-lync-server")]

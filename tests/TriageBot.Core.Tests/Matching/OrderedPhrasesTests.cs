@@ -27,4 +27,19 @@ public sealed class OrderedPhrasesTests
     [Fact]
     public void AnyIn_WithoutNegations_FindsTheWordsAlone() =>
         Assert.True(Works.AnyIn(OrderedPhrases.Normalize("Skype 不能正常登录")));
+
+    // Another system named between the product and the state takes the state for itself, unless a joiner stands with it.
+    private static readonly OrderedPhrases Joined = new(["skype geht", "skype works", "skype 都正常", "skype 倒是正常"],
+        notBetween: ["mail", "outlook", "邮箱"], joiners: ["und", "and", "都"]);
+
+    [Theory]
+    [InlineData("Skype geht", true)]
+    [InlineData("Skype und Mail geht", true)]
+    [InlineData("Skype and Outlook works", true)]
+    [InlineData("Skype、邮箱都正常", true)]
+    [InlineData("kommt ned ins Skype rein, Mail geht eh", false)]
+    [InlineData("Skype fails, Outlook works", false)]
+    [InlineData("Skype 登不上，邮箱倒是正常", false)]
+    public void AnyIn_AnotherSystemBetween_TakesTheState(string text, bool found) =>
+        Assert.Equal(found, Joined.AnyIn(OrderedPhrases.Normalize(text)));
 }

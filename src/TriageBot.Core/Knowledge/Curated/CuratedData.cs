@@ -106,6 +106,12 @@ public sealed class CuratedData
     public IReadOnlyList<string> Negations { get; init; } = [];
 
     /// <summary>
+    /// Words that join two names ("and", "und", "和"): another system named between the product and a <see cref="ProductWorks"/>
+    /// state takes the state for itself ("Skype rein, Mail geht"), unless one of these joins them ("Skype und Mail gehen").
+    /// </summary>
+    public IReadOnlyList<string> Joiners { get; init; } = [];
+
+    /// <summary>
     /// A server's outage in words that otherwise ask about the client ("the ADFS server crashed", "伺服器昨晚當機", "服务器在维护"):
     /// matched like <see cref="OffTopicPhrases"/>, a server word then the state. Where one stands, its state word
     /// (the last part) is no <see cref="OffTopicIntents"/> request: a server that is down is a documented cause.
@@ -172,6 +178,7 @@ public sealed class CuratedData
         var botTalk = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var productWorks = new List<string>();
         var negations = new List<string>();
+        var joiners = new List<string>();
         var worksProducts = new List<string>();
         var worksStates = new List<string>();
         var serverDown = new List<string>();
@@ -243,6 +250,7 @@ public sealed class CuratedData
             worksProducts.AddRange(Words(data.WorksProducts));
             worksStates.AddRange(Words(data.WorksStates));
             negations.AddRange(Words(data.Negations));
+            joiners.AddRange(Words(data.Joiners));
             serverDown.AddRange(Words(data.ServerDown));
             negatable.AddRange(Words(data.Negatable).Select(c => (file, c.Trim())));
             foreach (var (concept, patterns) in data.Patterns ?? [])
@@ -336,6 +344,7 @@ public sealed class CuratedData
             // A state ("works fine", "倒是正常") holds for every product name: each name is combined with each state here.
             ProductWorks = [.. productWorks, .. worksProducts.SelectMany(product => worksStates.Select(state => $"{product} {state}"))],
             Negations = negations,
+            Joiners = joiners,
             ServerDown = serverDown,
             Concepts = concepts,
             ConceptPatterns = [.. conceptPatterns.Where(p => concepts.ContainsKey(p.Concept)).Select(p => (p.Concept, p.Pattern))],
@@ -389,6 +398,7 @@ public sealed class CuratedData
         public List<string>? WorksStates { get; set; }
 
         public List<string>? Negations { get; set; }
+        public List<string>? Joiners { get; set; }
 
         public List<string>? ServerDown { get; set; }
 
