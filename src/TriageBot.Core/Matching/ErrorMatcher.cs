@@ -342,7 +342,7 @@ public sealed class ErrorMatcher
             // a symptom's curated concept sets. Only for a paste that names the product (or, in Chinese, its sign-in
             // and no other product) and says that something goes wrong: a question about the product ("how do I
             // enable SIP?") is no report.
-            if (_evidence.Length > 0 && facts.Problem && (facts.NamesProduct || (!facts.OffTopic && facts.ChineseSignIn)))
+            if (_evidence.Length > 0 && facts.Problem && (facts.NamesProduct || (!facts.OtherSystem && facts.ChineseSignIn)))
             {
                 AddConceptEvidence(paste.Seen, paste.SeenStopWords, paste.MisspeltWords, text, scores);
             }
@@ -404,10 +404,6 @@ public sealed class ErrorMatcher
     /// <param name="Misspelt">Whether any word was read as a misspelling.</param>
     private sealed record PasteReading(List<PasteLine> Lines, HashSet<string> Seen, HashSet<string> SeenStopWords, HashSet<string>? MisspeltProblem, HashSet<string>? MisspeltWords, bool Misspelt);
 
-    /// <summary>What a paste says besides its documented text, worked out once per paste: whether it names the product (and not as
-    /// the part that works), says that something goes wrong, is about another system, names a Chinese sign-in, is anchored on
-    /// the product or its sign-in, and asks for something that is no error report.</summary>
-    private readonly record struct PasteFacts(bool NamesProduct, bool Problem, bool OffTopic, bool ChineseSignIn, bool Anchored, bool Request);
 
     private PasteReading Read(string text)
     {
@@ -467,12 +463,28 @@ public sealed class ErrorMatcher
         return new PasteReading(lines, seen, seenStopWords, misspeltProblem, misspeltWords, misspelt);
     }
 
+    /// <summary>
+    /// What the matcher reads in <paramref name="text"/> besides its documented text (<see cref="PasteFacts"/>): for a person who curates
+    /// the data and asks why a paste got its answer (<c>match --explain</c>). Null for an empty paste.
+    /// </summary>
+    public PasteFacts? Explain(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        text = text.Length > _options.MaxInputChars ? text[.._options.MaxInputChars] : text;
+        var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
+        var folded = OrderedPhrases.Normalize(text);
+        return FactsOf(Read(text), text, folded, language) with { Instruction = _instructions.In(text, folded) };
+    }
+
     private PasteFacts FactsOf(PasteReading paste, string text, string folded, string language)
     {
         var seen = paste.Seen;
         // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
         // is named as the part that is fine, not as the one that fails.
-        var productWorks = _productWorks.AnyIn(folded, _negations, _cjkNegations);
+        var productWorks = ProductWorksIn(text, folded);
         var namesProduct = _inScope.AnyIn(seen) && !productWorks;
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown).
@@ -488,8 +500,17 @@ public sealed class ErrorMatcher
         // wrong ("how do I enable SIP for a user?") is a request too.
         var request = IntentIn(ServerStatesOut(seen, folded), text, language) || _offTopicIntentPhrases.AnyIn(folded) ||
                       ((!problem || !anchored) && _questions.AnyIn(seen, paste.SeenStopWords)) || _offTopicPhrases.AnyIn(folded);
-        return new PasteFacts(namesProduct, problem, offTopic, chineseSignIn, anchored, request);
+        return new PasteFacts(namesProduct, productWorks, problem, offTopic, chineseSignIn, anchored, request);
     }
+
+    /// <summary>
+    /// Whether the paste says the product works (<see cref="CuratedData.ProductWorks"/>), its words within one clause: "不是第三方 CA 发的，Skype
+    /// 登录" does not say "不是 Skype", nor "Skype Online，新同仁都沒問題" that Skype is fine; a statement's own adjacent parts may stand on either
+    /// side of a comma ("funktioniert alles, auch Skype"). The whole paste is looked at first: most have no such words at all.
+    /// </summary>
+    private bool ProductWorksIn(string text, string folded) =>
+        _productWorks.AnyIn(folded, _negations, _cjkNegations) &&
+        _productWorks.AnyIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations);
 
     /// <summary>
     /// Whether <paramref name="words"/> hold a one-word request (<see cref="CuratedData.OffTopicIntents"/>: "price", "photo") that is not
@@ -529,12 +550,12 @@ public sealed class ErrorMatcher
     }
 
     /// <summary>
-    /// Whether symptom <paramref name="s"/>'s score is cut: a paste about another product (<see cref="PasteFacts.OffTopic"/>) unless it
+    /// Whether symptom <paramref name="s"/>'s score is cut: a paste about another product (<see cref="PasteFacts.OtherSystem"/>) unless it
     /// quotes a whole documented message; a request unless it states a documented error in full (a whole long message when nothing in it
     /// says that something goes wrong), and an unanchored request's evidence must be documented text or a quote, not a curated phrasing.
     /// </summary>
     private bool ScoredDown(int s, PasteFacts facts, Scores scores) =>
-        (facts.OffTopic && scores.LongCoverage[s] < FullCoverage) ||
+        (facts.OtherSystem && scores.LongCoverage[s] < FullCoverage) ||
         (facts.Request && ((facts.Problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
                            (!facts.Anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));
 

@@ -43,3 +43,21 @@ public sealed record MatchResult(MatchDecision Decision, IReadOnlyList<MatchCand
 {
     public MatchCandidate? Top => Candidates.Count > 0 ? Candidates[0] : null;
 }
+
+/// <summary>What a paste says besides its documented text, worked out once per paste (see <see cref="ErrorMatcher.Explain"/>).</summary>
+/// <param name="NamesProduct">It names the product (Skype, Lync, SIP, ...), and not as the part that works.</param>
+/// <param name="ProductWorks">It says the product works ("Skype works fine", "Skype 都正常"): the product is not what fails.</param>
+/// <param name="Problem">It says that something goes wrong (a problem word: error, cannot, failed, 登不上, ...).</param>
+/// <param name="OtherSystem">It names another system (Outlook, VPN, a printer, ...) and not the product: a documented error must be quoted in full.</param>
+/// <param name="ChineseSignIn">A Chinese paste that names a sign-in (登录, 登入): stands in for the product's name.</param>
+/// <param name="Anchored">It names the product or a sign-in (not one said to work).</param>
+/// <param name="Request">It asks for something that is no error report (a price, a profile picture, a how-to question).</param>
+/// <param name="Instruction">It instructs the bot ("reply only with ...", "ignore your rules"): answered with nothing (set by <see cref="ErrorMatcher.Explain"/> only).</param>
+public readonly record struct PasteFacts(bool NamesProduct, bool ProductWorks, bool Problem, bool OtherSystem, bool ChineseSignIn, bool Anchored, bool Request, bool Instruction = false)
+{
+    public override string ToString() =>
+        $"names product: {YesNo(NamesProduct)}, product works: {YesNo(ProductWorks)}, problem: {YesNo(Problem)}, other system: {YesNo(OtherSystem)}, " +
+        $"Chinese sign-in: {YesNo(ChineseSignIn)}, anchored: {YesNo(Anchored)}, request: {YesNo(Request)}, instruction: {YesNo(Instruction)}";
+
+    private static string YesNo(bool value) => value ? "yes" : "no";
+}

@@ -64,8 +64,8 @@ internal sealed class OrderedPhrases
 
     /// <summary>
     /// Whether <paramref name="normalized"/> (a paste passed through <see cref="Normalize"/>) contains one of the phrases;
-    /// with <paramref name="notFollowedBy"/>, only where the next word is none of those ("Skype funktioniert noch" is no
-    /// statement that it works when "nicht" follows); with <paramref name="notPrecededBy"/>, a Chinese part counts only where none
+    /// with <paramref name="notFollowedBy"/>, only where none of those is among the next few words ("Skype funktioniert noch" is no
+    /// statement that it works when "nicht" follows, nor "Skype geht daher nicht"); with <paramref name="notPrecededBy"/>, a Chinese part counts only where none
     /// of those stands right before it ("Skype 不能正常登录" and "Skype 无法正常登录" do not say "能正常登录").
     /// </summary>
     public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null, string[]? notPrecededBy = null)
@@ -119,7 +119,7 @@ internal sealed class OrderedPhrases
     {
         if (part == phrase.Length)
         {
-            return notFollowedBy is null || !notFollowedBy.Contains(NextWord(text, from));
+            return notFollowedBy is null || !NegatedAfter(text, from, notFollowedBy);
         }
         var word = phrase[part];
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
@@ -135,16 +135,27 @@ internal sealed class OrderedPhrases
     }
 
     /// <summary>
-    /// Whether the gap between two parts holds none of <see cref="_notBetween"/>, or a joiner beside it: in the gap, or a Chinese one
+    /// Whether the gap between two parts holds no clause end with words beside it (<see cref="NormalizeClauses"/>), and none of
+    /// <see cref="_notBetween"/>, or a joiner beside it: in the gap, or a Chinese one
     /// that starts the <paramref name="next"/> part ("Skype、邮箱都正常": 都, all of them).
     /// </summary>
     private bool OpenGap(string text, int from, int to, string next)
     {
-        if (to - from < 2 || (_notBetween.Count == 0 && _cjkNotBetween.Length == 0))
+        if (to - from < 2)
         {
             return true;
         }
         var gap = text.AsSpan(from, to - from);
+        var mark = gap.IndexOf(ClauseMark);
+        if (mark >= 0 && gap.Trim(' ').Length > 1)
+        {
+            // A clause ended between the parts, with other words: each part belongs to its own clause.
+            return false;
+        }
+        if (_notBetween.Count == 0 && _cjkNotBetween.Length == 0)
+        {
+            return true;
+        }
         if (!Holds(gap, _notBetween, _cjkNotBetween) || Holds(gap, _joiners, _cjkJoiners))
         {
             return true;
@@ -204,6 +215,36 @@ internal sealed class OrderedPhrases
     private static int IndexOf(string text, string word, int from, int end) =>
         end - from < word.Length ? -1 : text.IndexOf(word, from, end - from, StringComparison.Ordinal);
 
+    /// <summary>How many words after a statement a negation still turns it round ("Skype-Anmeldung geht daher nicht").</summary>
+    private const int NegationReach = 3;
+
+    /// <summary>
+    /// Whether one of <paramref name="negations"/> is among the <see cref="NegationReach"/> Latin-script words after <paramref name="end"/>,
+    /// before a clause ends ("Skype geht noch immer nicht", not "Skype geht. Outlook nicht").
+    /// </summary>
+    private static bool NegatedAfter(string text, int end, IReadOnlySet<string> negations)
+    {
+        for (var n = 0; n < NegationReach && end < text.Length; n++)
+        {
+            var word = NextWord(text, end);
+            if (word.Length == 0 || word[0] == ClauseMark)
+            {
+                return false;
+            }
+            if (negations.Contains(word))
+            {
+                return true;
+            }
+            if (Tokenizer.IsCjk(word[0]))
+            {
+                // Chinese negates before what it negates (see notPrecededBy): only the character right after counts, as before.
+                return false;
+            }
+            end = text.IndexOf(word, end, StringComparison.Ordinal) + word.Length;
+        }
+        return false;
+    }
+
     /// <summary>The Latin-script word that starts after <paramref name="end"/> and its spaces, or the Chinese character there.</summary>
     private static string NextWord(string text, int end)
     {
@@ -242,4 +283,38 @@ internal sealed class OrderedPhrases
 
     /// <summary>A paste or phrase as the phrases are matched: <see cref="Tokenizer.Normalize"/> with German spelling folded.</summary>
     public static string Normalize(string text) => Tokenizer.Normalize(text, foldGerman: true);
+
+    /// <summary>Stands where a clause ended, in <see cref="NormalizeClauses"/>'s text: a part is not found past it with other words between.</summary>
+    private const char ClauseMark = '\u2029';
+
+    /// <summary>
+    /// <see cref="Normalize"/>, clause by clause, a mark between: at a comma, semicolon, full stop, question or exclamation mark (Latin or
+    /// Chinese) or a line break; not the Chinese list comma (、: "Skype、邮箱都正常" is one statement), nor a full stop inside a word (an
+    /// address, a version). Two parts of a phrase are then found only within a clause, or side by side across its end.
+    /// </summary>
+    public static string NormalizeClauses(string text)
+    {
+        var clauses = new List<string>();
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || EndsClause(text, i))
+            {
+                var clause = Normalize(text[start..i]);
+                if (clause.Length > 0)
+                {
+                    clauses.Add(clause);
+                }
+                start = i + 1;
+            }
+        }
+        return string.Join($" {ClauseMark} ", clauses);
+
+        static bool EndsClause(string text, int i) => text[i] switch
+        {
+            ',' or ';' or '!' or '?' or '\n' or '\r' or '，' or '。' or '；' or '！' or '？' => true,
+            '.' => i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]),
+            _ => false,
+        };
+    }
 }

@@ -52,6 +52,9 @@ public static class CommandLine
         TriageBot command line
           dotnet run --project src/TriageBot                      start the bot (http://localhost:3978/api/messages)
           dotnet run --project src/TriageBot -- match "text"      rank the documented errors for a pasted text
+          dotnet run --project src/TriageBot -- match --explain "text"
+                                                                  the same, and what the paste was read as (names the product,
+                                                                  says it works, a problem, another system, a request, ...)
           dotnet run --project src/TriageBot -- match --jsonl     read {"id","text"} lines on stdin, write one result line each
           dotnet run --project src/TriageBot -- catalog           list the symptoms built from knowledge/
           dotnet run --project src/TriageBot -- package [--out triagebot.zip] [--manifest-dir manifest]
@@ -130,6 +133,11 @@ public static class CommandLine
             await JsonLines.RunAsync(matcher, stdin, stdout);
             return 0;
         }
+        var explain = args.Length > 0 && args[0] == "--explain";
+        if (explain)
+        {
+            args = args[1..];
+        }
         var text = args.Length > 0 ? string.Join(' ', args) : await stdin.ReadToEndAsync();
         var result = matcher.Match(text);
         if (result.Notice == "empty")
@@ -138,6 +146,10 @@ public static class CommandLine
             return 1;
         }
         await stdout.WriteLineAsync($"decision: {result.Decision.ToString().ToLowerInvariant()}   language: {result.Language}{(result.Notice is { } n ? "   (" + n + ")" : "")}");
+        if (explain)
+        {
+            await stdout.WriteLineAsync($"read as: {matcher.Explain(text)}");
+        }
         if (result.Candidates.Count == 0)
         {
             await stdout.WriteLineAsync("no documented error matches this text.");

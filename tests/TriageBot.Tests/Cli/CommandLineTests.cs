@@ -25,6 +25,17 @@ public sealed class CommandLineTests
         Assert.Contains("cause:", output);
     }
 
+    // For whoever curates the data: why a paste got its answer.
+    [Fact]
+    public async Task MatchExplain_PrintsWhatThePasteWasReadAs()
+    {
+        var (exit, output, _) = await Run(["match", "--explain", "Forgot my VPN password, Skype and Outlook work fine though."]);
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("decision: none", output);
+        Assert.Contains("read as: names product: no, product works: yes, problem: yes, other system: yes", output);
+    }
+
     [Fact]
     public async Task Match_EmptyText_IsAClearError()
     {
