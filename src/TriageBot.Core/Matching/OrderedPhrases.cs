@@ -125,7 +125,7 @@ internal sealed class OrderedPhrases
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
-            if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) && (part == 0 || OpenGap(text, from, i, word)) &&
+            if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) && (part == 0 || (OpenGap(text, from, i, word) && !ChineseBefore(phrase[part - 1], word, text, from, i))) &&
                 Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, notPrecededBy, plurals))
             {
                 return true;
@@ -191,6 +191,26 @@ internal sealed class OrderedPhrases
             }
             return false;
         }
+    }
+
+    /// <summary>
+    /// Whether Chinese stands between a Chinese part and the Latin-script part after it: a Chinese word and the name it says something
+    /// of stand side by side ("不是 Skype", "跟 Skype 无关"); "不是第三方 CA 发的 Skype" or "是不是因为我们的 Skype" says no "不是 Skype".
+    /// </summary>
+    private static bool ChineseBefore(string previous, string word, string text, int from, int to)
+    {
+        if (!Tokenizer.IsCjk(previous[^1]) || Tokenizer.IsCjk(word[0]))
+        {
+            return false;
+        }
+        foreach (var c in text.AsSpan(from, to - from))
+        {
+            if (Tokenizer.IsCjk(c))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Whether a Chinese part at <paramref name="at"/> has one of <paramref name="negations"/> right before it.</summary>

@@ -54,6 +54,8 @@ public sealed class OrderedPhrasesTests
     [InlineData("只有舊帳號登不進商務用 Skype Online，新同仁都沒問題。", false)]
     [InlineData("Skype-Anmeldung geht daher nicht", false)]
     [InlineData("Skype geht noch immer nicht", false)]
+    [InlineData("他们不是注册的 Skype for Business Online 用户", false)]
+    [InlineData("是不是因为我们的 Skype 伺服器没在注册表里", false)]
     public void AnyIn_ClauseByClause_KeepsAStatementInItsClause(string text, bool found) =>
         Assert.Equal(found, Clauses.AnyIn(OrderedPhrases.NormalizeClauses(text), After));
 }
