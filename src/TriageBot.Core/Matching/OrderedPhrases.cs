@@ -235,20 +235,23 @@ internal sealed class OrderedPhrases
     private static int IndexOf(string text, string word, int from, int end) =>
         end - from < word.Length ? -1 : text.IndexOf(word, from, end - from, StringComparison.Ordinal);
 
-    /// <summary>How many words after a statement a negation still turns it round ("Skype-Anmeldung geht daher nicht").</summary>
-    private const int NegationReach = 3;
+    /// <summary>How many words after a statement a negation still turns it round: German puts it at the clause's end ("Skype-Login geht für
+    /// die neue Domain noch nicht").</summary>
+    private const int NegationReach = 8;
 
     /// <summary>
     /// Whether one of <paramref name="negations"/> is among the <see cref="NegationReach"/> Latin-script words after <paramref name="end"/>,
-    /// before a clause ends ("Skype geht noch immer nicht", not "Skype geht. Outlook nicht").
+    /// before a clause ends or another system is named ("Skype-Login geht deshalb bei vielen nicht", not "Skype geht. Outlook nicht" nor
+    /// "Skype works but Outlook does not").
     /// </summary>
-    private static bool NegatedAfter(string text, int end, IReadOnlySet<string> negations)
+    private bool NegatedAfter(string text, int end, IReadOnlySet<string> negations)
     {
         for (var n = 0; n < NegationReach && end < text.Length; n++)
         {
             var word = NextWord(text, end);
-            if (word.Length == 0 || word[0] == ClauseMark)
+            if (word.Length == 0 || word[0] == ClauseMark || _notBetween.Contains(word))
             {
+                // The clause ended, or another system is named: a negation after it is that system's ("Skype works but Outlook does not").
                 return false;
             }
             if (negations.Contains(word))
