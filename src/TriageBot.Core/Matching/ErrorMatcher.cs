@@ -467,7 +467,7 @@ public sealed class ErrorMatcher
     /// What the matcher reads in <paramref name="text"/> besides its documented text (<see cref="PasteFacts"/>): for a person who curates
     /// the data and asks why a paste got its answer (<c>match --explain</c>). Null for an empty paste.
     /// </summary>
-    public PasteFacts? Explain(string? text)
+    public PasteExplanation? Explain(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -476,7 +476,23 @@ public sealed class ErrorMatcher
         text = text.Length > _options.MaxInputChars ? text[.._options.MaxInputChars] : text;
         var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
         var folded = OrderedPhrases.Normalize(text);
-        return FactsOf(Read(text), text, folded, language) with { Instruction = _instructions.In(text, folded) };
+        var paste = Read(text);
+        var facts = FactsOf(paste, text, folded, language) with { Instruction = _instructions.In(text, folded) };
+        var because = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(string fact, bool holds, string? why)
+        {
+            if (holds && why is not null)
+            {
+                because[fact] = why;
+            }
+        }
+        Add("names product", facts.NamesProduct, _inScope.FirstIn(paste.Seen));
+        Add("product works", facts.ProductWorks, _productWorks.FirstIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
+        Add("problem", facts.Problem, _problemWords.FirstIn(paste.Seen, paste.SeenStopWords, paste.MisspeltProblem));
+        Add("other system", facts.OtherSystem, _offTopic.FirstIn(paste.Seen));
+        Add("request", facts.Request, _offTopicIntents.FirstIn(ServerStatesOut(paste.Seen, folded)) ?? _offTopicIntentPhrases.FirstIn(folded) ??
+                                      _questions.FirstIn(paste.Seen, paste.SeenStopWords) ?? _offTopicPhrases.FirstIn(folded));
+        return new PasteExplanation(facts, because);
     }
 
     private PasteFacts FactsOf(PasteReading paste, string text, string folded, string language)
@@ -870,6 +886,25 @@ public sealed class ErrorMatcher
         /// <summary>Whether all words of some group are among <paramref name="words"/>, <paramref name="more"/> and <paramref name="extra"/>.</summary>
         public bool AnyIn(HashSet<string> words, HashSet<string>? more = null, HashSet<string>? extra = null) =>
             Find(words, more, extra, []);
+
+        /// <summary>The first group <see cref="AnyIn"/> finds (its words joined by spaces), or null: to tell a person why.</summary>
+        public string? FirstIn(HashSet<string> words, HashSet<string>? more = null, HashSet<string>? extra = null)
+        {
+            foreach (var firstWords in (ReadOnlySpan<HashSet<string>?>)[words, more, extra])
+            {
+                foreach (var first in firstWords ?? [])
+                {
+                    foreach (var (group, _) in _byFirstWord.GetValueOrDefault(first) ?? [])
+                    {
+                        if (Contains(group, words, more, extra))
+                        {
+                            return string.Join(' ', group);
+                        }
+                    }
+                }
+            }
+            return null;
+        }
 
         /// <summary>The groups met, by the words they start with; with no <paramref name="present"/> to mark, stops at the first.</summary>
         private bool Find(HashSet<string> words, HashSet<string>? more, HashSet<string>? extra, Span<bool> present)

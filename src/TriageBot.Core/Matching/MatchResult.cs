@@ -61,3 +61,11 @@ public readonly record struct PasteFacts(bool NamesProduct, bool ProductWorks, b
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 }
+
+/// <summary>What a paste was read as (<see cref="ErrorMatcher.Explain"/>), and the curated words or phrases that made each fact hold.</summary>
+/// <param name="Because">fact ("product works", "other system", "request", ...) -> the curated entry met, as curated.</param>
+public sealed record PasteExplanation(PasteFacts Facts, IReadOnlyDictionary<string, string> Because)
+{
+    public override string ToString() =>
+        Because.Count == 0 ? Facts.ToString() : $"{Facts}\n  because: {string.Join("; ", Because.Select(b => $"{b.Key}: '{b.Value}'"))}";
+}

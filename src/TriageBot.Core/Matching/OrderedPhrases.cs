@@ -68,7 +68,11 @@ internal sealed class OrderedPhrases
     /// statement that it works when "nicht" follows, nor "Skype geht daher nicht"); with <paramref name="notPrecededBy"/>, a Chinese part counts only where none
     /// of those stands right before it ("Skype 不能正常登录" and "Skype 无法正常登录" do not say "能正常登录").
     /// </summary>
-    public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null, string[]? notPrecededBy = null)
+    public bool AnyIn(string normalized, IReadOnlySet<string>? notFollowedBy = null, string[]? notPrecededBy = null) =>
+        FirstIn(normalized, notFollowedBy, notPrecededBy) is not null;
+
+    /// <summary>The first phrase <see cref="AnyIn"/> finds, as curated (its parts joined by spaces), or null.</summary>
+    public string? FirstIn(string normalized, IReadOnlySet<string>? notFollowedBy = null, string[]? notPrecededBy = null)
     {
         if (_byFirstWord.Count > 0)
         {
@@ -89,7 +93,7 @@ internal sealed class OrderedPhrases
                             // The first word stands at start, whole: the rest must follow it.
                             if (Follows(phrase, normalized, 1, i, notFollowedBy, notPrecededBy, _plurals))
                             {
-                                return true;
+                                return string.Join(' ', phrase);
                             }
                         }
                     }
@@ -103,11 +107,11 @@ internal sealed class OrderedPhrases
             {
                 if (Follows(phrase, normalized, 0, 0, notFollowedBy, notPrecededBy, _plurals))
                 {
-                    return true;
+                    return string.Join(' ', phrase);
                 }
             }
         }
-        return false;
+        return null;
     }
 
     /// <summary>
@@ -146,10 +150,9 @@ internal sealed class OrderedPhrases
             return true;
         }
         var gap = text.AsSpan(from, to - from);
-        var mark = gap.IndexOf(ClauseMark);
-        if (mark >= 0 && gap.Trim(' ').Length > 1)
+        if (gap.Contains(SentenceMark) || (gap.Contains(ClauseMark) && gap.Trim(' ').Length > 1))
         {
-            // A clause ended between the parts, with other words: each part belongs to its own clause.
+            // A sentence ended between the parts, or a clause with other words: each part belongs to its own.
             return false;
         }
         if (_notBetween.Count == 0 && _cjkNotBetween.Length == 0)
@@ -249,7 +252,7 @@ internal sealed class OrderedPhrases
         for (var n = 0; n < NegationReach && end < text.Length; n++)
         {
             var word = NextWord(text, end);
-            if (word.Length == 0 || word[0] == ClauseMark || _notBetween.Contains(word))
+            if (word.Length == 0 || word[0] is ClauseMark or SentenceMark || _notBetween.Contains(word))
             {
                 // The clause ended, or another system is named: a negation after it is that system's ("Skype works but Outlook does not").
                 return false;
@@ -307,37 +310,56 @@ internal sealed class OrderedPhrases
     /// <summary>A paste or phrase as the phrases are matched: <see cref="Tokenizer.Normalize"/> with German spelling folded.</summary>
     public static string Normalize(string text) => Tokenizer.Normalize(text, foldGerman: true);
 
-    /// <summary>Stands where a clause ended, in <see cref="NormalizeClauses"/>'s text: a part is not found past it with other words between.</summary>
+    /// <summary>Stands where a clause ended at a comma or semicolon, in <see cref="NormalizeClauses"/>'s text: a part is not found past it with
+    /// other words between.</summary>
     private const char ClauseMark = '\u2029';
 
+    /// <summary>Stands where a sentence ended (full stop, question or exclamation mark, line break): no part is found past it.</summary>
+    private const char SentenceMark = '\u2028';
+
     /// <summary>
-    /// <see cref="Normalize"/>, clause by clause, a mark between: at a comma, semicolon, full stop, question or exclamation mark (Latin or
-    /// Chinese) or a line break; not the Chinese list comma (、: "Skype、邮箱都正常" is one statement), nor a full stop inside a word (an
-    /// address, a version). Two parts of a phrase are then found only within a clause, or side by side across its end.
+    /// <see cref="Normalize"/>, clause by clause, a mark between: at a comma or semicolon (Latin or Chinese) a clause ends, at a full stop,
+    /// question or exclamation mark or a line break a sentence; not at the Chinese list comma (、: "Skype、邮箱都正常" is one statement),
+    /// nor at a full stop inside a word (an address, a version). Two parts of a phrase are then found only within a clause, or side by
+    /// side across a comma ("funktioniert alles, auch Skype"), never across a sentence's end ("in skype?? teams works fine").
     /// </summary>
     public static string NormalizeClauses(string text)
     {
-        var clauses = new List<string>();
+        var result = new System.Text.StringBuilder(text.Length + 8);
         var start = 0;
+        // The strongest end met since the last clause written: a sentence's end outweighs a comma's.
+        var pending = ClauseMark;
         for (var i = 0; i <= text.Length; i++)
         {
-            if (i == text.Length || EndsClause(text, i))
+            var mark = i == text.Length ? SentenceMark : EndOf(text, i);
+            if (mark == '\0')
             {
-                var clause = Normalize(text[start..i]);
-                if (clause.Length > 0)
-                {
-                    clauses.Add(clause);
-                }
-                start = i + 1;
+                continue;
             }
+            var clause = Normalize(text[start..i]);
+            if (clause.Length > 0)
+            {
+                if (result.Length > 0)
+                {
+                    result.Append(' ').Append(pending).Append(' ');
+                }
+                result.Append(clause);
+                pending = mark;
+            }
+            else if (mark == SentenceMark)
+            {
+                pending = SentenceMark;
+            }
+            start = i + 1;
         }
-        return string.Join($" {ClauseMark} ", clauses);
+        return result.ToString();
 
-        static bool EndsClause(string text, int i) => text[i] switch
+        static char EndOf(string text, int i) => text[i] switch
         {
-            ',' or ';' or '!' or '?' or '\n' or '\r' or '，' or '。' or '；' or '！' or '？' => true,
-            '.' => i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]),
-            _ => false,
+            ',' or ';' or '，' or '；' => ClauseMark,
+            '!' or '?' or '\n' or '\r' or '。' or '！' or '？' => SentenceMark,
+            '.' => i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]) ? SentenceMark : '\0',
+            _ => '\0',
         };
     }
 }

@@ -44,13 +44,16 @@ public sealed class OrderedPhrasesTests
         Assert.Equal(found, Joined.AnyIn(OrderedPhrases.Normalize(text)));
 
     // A statement's words stand within one clause; its own adjacent parts may stand on either side of a comma.
-    private static readonly OrderedPhrases Clauses = new(["不是 skype", "skype 都沒問題", "funktioniert alles auch skype", "skype geht", "skype works"],
+    private static readonly OrderedPhrases Clauses = new(["不是 skype", "skype 都沒問題", "funktioniert alles auch skype", "skype geht", "skype works", "skype teams works fine"],
         notBetween: ["outlook"]);
 
     [Theory]
     [InlineData("这个报错不是 Skype 的", true)]
     [InlineData("sonst funktioniert alles, auch Skype.", true)]
     [InlineData("Skype geht. Outlook nicht", true)]
+    [InlineData("Skype, Teams works fine", true)]
+    [InlineData("anyone else getting this in skype?? teams works fine lol", false)]
+    [InlineData("Problem in Skype. Teams works fine.", false)]
     [InlineData("Skype works but Outlook does not open", true)]
     [InlineData("ADFS 上装的是自签名的证书，不是第三方 CA 发的，Skype 登录一直提示服务器暂时不可用", false)]
     [InlineData("只有舊帳號登不進商務用 Skype Online，新同仁都沒問題。", false)]
