@@ -103,6 +103,7 @@ public sealed class ErrorMatcher
     private readonly string[] _serverStateTokens;
     private readonly OrderedPhrases _offTopicPhrases;
     private readonly OrderedPhrases _productWorks;
+    private readonly string[] _contrasts;
     /// <summary>
     /// Negations (the curated synonym "not" and its variants): a statement that the product works followed by one says it does
     /// not ("Skype funktioniert noch nicht"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
@@ -245,6 +246,7 @@ public sealed class ErrorMatcher
             .SelectMany(_tokenizer.Tokens).Distinct(StringComparer.Ordinal)];
         // "Skype rein, Mail geht": another system's name between the product and the state takes the state for itself.
         _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
+        _contrasts = [.. catalog.Curated.Contrasts.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
         _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
         _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];
@@ -524,9 +526,48 @@ public sealed class ErrorMatcher
     /// 登录" does not say "不是 Skype", nor "Skype Online，新同仁都沒問題" that Skype is fine; a statement's own adjacent parts may stand on either
     /// side of a comma ("funktioniert alles, auch Skype"). The whole paste is looked at first: most have no such words at all.
     /// </summary>
-    private bool ProductWorksIn(string text, string folded) =>
-        _productWorks.AnyIn(folded, _negations, _cjkNegations) &&
-        _productWorks.AnyIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations);
+    private bool ProductWorksIn(string text, string folded)
+    {
+        if (!_productWorks.AnyIn(folded, _negations, _cjkNegations) ||
+            !_productWorks.AnyIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations))
+        {
+            return false;
+        }
+        // "Lync works fine on my desktop, but on the laptop it says: ...": a problem after a contrast, no other system named there and
+        // no statement that the product works, is the product's.
+        var contrast = LastContrast(text);
+        if (contrast < 0)
+        {
+            return true;
+        }
+        var tail = text[contrast..];
+        var words = new List<string>();
+        var stopWords = new HashSet<string>(StringComparer.Ordinal);
+        _tokenizer.AppendTokens(tail, words, stopWords);
+        var seen = new HashSet<string>(words, StringComparer.Ordinal);
+        var problemAfter = _problemWords.AnyIn(seen, stopWords) && !_offTopic.AnyIn(seen) &&
+                           !_productWorks.AnyIn(OrderedPhrases.NormalizeClauses(tail), _negations, _cjkNegations);
+        return !problemAfter;
+    }
+
+    /// <summary>Where the last contrast word (<see cref="CuratedData.Contrasts"/>) of <paramref name="text"/> ends, or -1.</summary>
+    private int LastContrast(string text)
+    {
+        var last = -1;
+        foreach (var contrast in _contrasts)
+        {
+            var cjk = Tokenizer.IsCjk(contrast[0]);
+            for (var at = text.IndexOf(contrast, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(contrast, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                var end = at + contrast.Length;
+                if (end > last && (cjk || ((at == 0 || !char.IsLetter(text[at - 1])) && (end == text.Length || !char.IsLetter(text[end])))))
+                {
+                    last = end;
+                }
+            }
+        }
+        return last;
+    }
 
     /// <summary>
     /// Whether <paramref name="words"/> hold a one-word request (<see cref="CuratedData.OffTopicIntents"/>: "price", "photo") that is not
@@ -566,11 +607,13 @@ public sealed class ErrorMatcher
     }
 
     /// <summary>
-    /// Whether symptom <paramref name="s"/>'s score is cut: a paste about another product (<see cref="PasteFacts.OtherSystem"/>) unless it
+    /// Whether symptom <paramref name="s"/>'s score is cut: a paste that says the product works (<see cref="PasteFacts.ProductWorks"/>) when its
+    /// evidence is a curated phrasing, not documented text or a quote ("my laptop clock is an hour off ... Skype signs in fine"); a paste about another product (<see cref="PasteFacts.OtherSystem"/>) unless it
     /// quotes a whole documented message; a request unless it states a documented error in full (a whole long message when nothing in it
     /// says that something goes wrong), and an unanchored request's evidence must be documented text or a quote, not a curated phrasing.
     /// </summary>
     private bool ScoredDown(int s, PasteFacts facts, Scores scores) =>
+        (facts.ProductWorks && IsAlias(scores.Phrase[s]) && !scores.Quoted[s]) ||
         (facts.OtherSystem && scores.LongCoverage[s] < FullCoverage) ||
         (facts.Request && ((facts.Problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
                            (!facts.Anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));

@@ -43,7 +43,7 @@ internal sealed class OrderedPhrases
         _plurals = plurals;
         (_notBetween, _cjkNotBetween) = Split(notBetween);
         (_joiners, _cjkJoiners) = Split(joiners);
-        var all = phrases.Select(p => Normalize(p).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.Length > 0).ToList();
+        var all = phrases.Select(Parts).Where(p => p.Length > 0 && p[0] != ClauseEnd).ToList();
         _cjkFirst = all.Where(p => Tokenizer.ContainsCjk(p[0])).ToArray();
         foreach (var phrase in all.Where(p => !Tokenizer.ContainsCjk(p[0])))
         {
@@ -55,6 +55,22 @@ internal sealed class OrderedPhrases
         }
         _byFirstWordSpan = _byFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
     }
+
+    /// <summary>A phrase's parts as they are matched; a last part "$" stays: the phrase must end its clause (see <see cref="ClauseEnd"/>).</summary>
+    private static string[] Parts(string phrase)
+    {
+        var trimmed = phrase.TrimEnd();
+        var endsClause = trimmed.EndsWith(" $", StringComparison.Ordinal);
+        var parts = Normalize(endsClause ? trimmed[..^2] : trimmed).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return endsClause && parts.Length > 0 ? [.. parts, ClauseEnd] : parts;
+    }
+
+    /// <summary>
+    /// A phrase's last part "$": nothing but the end of its clause or sentence may follow ("不是 skype $" meets "（不是 Skype）" and "不是 Skype，
+    /// 是 Outlook", not "是不是 Lync 伺服器" nor "已经不是 Skype 在线用户"). In a text with no clause marks (<see cref="Normalize"/>, not
+    /// <see cref="NormalizeClauses"/>) it meets anything: such a text only tells whether to look closer.
+    /// </summary>
+    private const string ClauseEnd = "$";
 
     private static (HashSet<string> Latin, string[] Cjk) Split(IEnumerable<string>? words)
     {
@@ -126,6 +142,10 @@ internal sealed class OrderedPhrases
             return notFollowedBy is null || !NegatedAfter(text, from, notFollowedBy);
         }
         var word = phrase[part];
+        if (word is ClauseEnd)
+        {
+            return EndsClauseAt(text, from) && Follows(phrase, text, part + 1, from, notFollowedBy, notPrecededBy, plurals);
+        }
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
@@ -194,6 +214,13 @@ internal sealed class OrderedPhrases
             }
             return false;
         }
+    }
+
+    /// <summary>Whether only spaces, then a clause or sentence mark or the text's end, follow <paramref name="at"/>; or the text has no marks.</summary>
+    private static bool EndsClauseAt(string text, int at)
+    {
+        var rest = text.AsSpan(at).TrimStart(' ');
+        return rest.IsEmpty || rest[0] is ClauseMark or SentenceMark || !text.AsSpan().ContainsAny(ClauseMark, SentenceMark);
     }
 
     /// <summary>
@@ -336,7 +363,7 @@ internal sealed class OrderedPhrases
             {
                 continue;
             }
-            var clause = Normalize(text[start..i]);
+            var clause = Normalize(WithoutAddresses(text[start..i]));
             if (clause.Length > 0)
             {
                 if (result.Length > 0)
@@ -352,7 +379,30 @@ internal sealed class OrderedPhrases
             }
             start = i + 1;
         }
-        return result.ToString();
+        // The text's end is a sentence's end too: a text of one clause still shows it was split (see ClauseEnd).
+        return result.Length == 0 ? "" : result.Append(' ').Append(SentenceMark).ToString();
+
+        // A host, address or path says nothing of what works: "lync.adventure-works.de" is no "Lync works".
+        static string WithoutAddresses(string clause)
+        {
+            if (!clause.AsSpan().ContainsAny('.', '@', '/') && !clause.Contains('\\'))
+            {
+                return clause;
+            }
+            return string.Join(' ', clause.Split([' ', '\t']).Where(word => !IsAddress(word.AsSpan().Trim("\"'()[]<>"))));
+        }
+
+        static bool IsAddress(ReadOnlySpan<char> word)
+        {
+            for (var i = 1; i < word.Length - 1; i++)
+            {
+                if (word[i] is '.' or '@' or '/' or '\\' && char.IsLetterOrDigit(word[i - 1]) && char.IsLetterOrDigit(word[i + 1]))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         static char EndOf(string text, int i) => text[i] switch
         {

@@ -497,6 +497,20 @@ public sealed class ErrorMatcherTests
         Assert.False(explained.Because.ContainsKey("request"));
     }
 
+    // A paste that says the product works is about something else: a curated phrasing in its own words is no evidence then, only
+    // documented text; unless a problem follows a contrast with no other system named ("..., but on the laptop it says: ...").
+    [Theory]
+    [InlineData("My laptop clock is an hour off since I flew back from Singapore, meeting reminders pop up at the wrong time. Skype and everything sign in fine.")]
+    [InlineData("AutoCAD startet nicht: Lizenzserver antwortet nicht bzw. ist nicht erreichbar. Skype und Outlook laufen normal.")]
+    [InlineData("Skype works fine, but Outlook says the server is not responding")]
+    public void Match_ProductSaidToWork_OwnWordsAreNoEvidence(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    [Fact]
+    public void Match_ProductWorksElsewhereButAProblemFollows_IsTheProducts() =>
+        AssertFound("Lync works fine on my desktop, but on the laptop it says: Cannot sign in to Lync because your computer clock is not set correctly.",
+            "system-clock-out-of-sync");
+
     [Theory]
     [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
     [InlineData("lync coudnt find a lync sever for our domian", "lync-couldnt-find-lync-server")]

@@ -64,4 +64,21 @@ public sealed class OrderedPhrasesTests
     [InlineData("是不是因为我们的 Skype 伺服器没在注册表里", false)]
     public void AnyIn_ClauseByClause_KeepsAStatementInItsClause(string text, bool found) =>
         Assert.Equal(found, Clauses.AnyIn(OrderedPhrases.NormalizeClauses(text), After));
+
+    // A last part "$": nothing may follow in the clause.
+    private static readonly OrderedPhrases ClauseEnds = new(["不是 skype $", "lync works"]);
+
+    [Theory]
+    [InlineData("Windows 开机密码忘了，怎么重置？（不是 Skype）", true)]
+    [InlineData("这次不是 Skype，是 Outlook 打不开", true)]
+    [InlineData("是不是 Skype 伺服器本身沒回應？", false)]
+    [InlineData("后台看他已经不是 Skype 在线用户了", false)]
+    // A host name says nothing of what works.
+    [InlineData("Angezeigt wird lync.adventure-works.de", false)]
+    public void AnyIn_ClauseEndAndAddresses(string text, bool found) =>
+        Assert.Equal(found, ClauseEnds.AnyIn(OrderedPhrases.NormalizeClauses(text)));
+
+    [Fact]
+    public void AnyIn_ClauseEndInATextWithoutMarks_OnlyTellsWhetherToLookCloser() =>
+        Assert.True(ClauseEnds.AnyIn(OrderedPhrases.Normalize("是不是 Skype 伺服器本身沒回應")));
 }

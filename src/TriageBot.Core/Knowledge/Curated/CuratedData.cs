@@ -112,6 +112,12 @@ public sealed class CuratedData
     public IReadOnlyList<string> Joiners { get; init; } = [];
 
     /// <summary>
+    /// Words that turn to a contrast ("but", "aber", "但是"): after a <see cref="ProductWorks"/> statement, a problem told after one with no other
+    /// system named is the product's after all ("Lync works fine on my desktop, but on the laptop it says: ...").
+    /// </summary>
+    public IReadOnlyList<string> Contrasts { get; init; } = [];
+
+    /// <summary>
     /// A server's outage in words that otherwise ask about the client ("the ADFS server crashed", "伺服器昨晚當機", "服务器在维护"):
     /// matched like <see cref="OffTopicPhrases"/>, a server word then the state. Where one stands, its state word
     /// (the last part) is no <see cref="OffTopicIntents"/> request: a server that is down is a documented cause.
@@ -179,6 +185,7 @@ public sealed class CuratedData
         var productWorks = new List<string>();
         var negations = new List<string>();
         var joiners = new List<string>();
+        var contrasts = new List<string>();
         var worksProducts = new List<string>();
         var worksStates = new List<string>();
         var serverDown = new List<string>();
@@ -251,6 +258,7 @@ public sealed class CuratedData
             worksStates.AddRange(Words(data.WorksStates));
             negations.AddRange(Words(data.Negations));
             joiners.AddRange(Words(data.Joiners));
+            contrasts.AddRange(Words(data.Contrasts));
             serverDown.AddRange(Words(data.ServerDown));
             negatable.AddRange(Words(data.Negatable).Select(c => (file, c.Trim())));
             foreach (var (concept, patterns) in data.Patterns ?? [])
@@ -345,6 +353,7 @@ public sealed class CuratedData
             ProductWorks = [.. productWorks, .. worksProducts.SelectMany(product => worksStates.Select(state => $"{product} {state}"))],
             Negations = negations,
             Joiners = joiners,
+            Contrasts = contrasts,
             ServerDown = serverDown,
             Concepts = concepts,
             ConceptPatterns = [.. conceptPatterns.Where(p => concepts.ContainsKey(p.Concept)).Select(p => (p.Concept, p.Pattern))],
@@ -399,6 +408,7 @@ public sealed class CuratedData
 
         public List<string>? Negations { get; set; }
         public List<string>? Joiners { get; set; }
+        public List<string>? Contrasts { get; set; }
 
         public List<string>? ServerDown { get; set; }
 
