@@ -550,7 +550,16 @@ public sealed class ErrorMatcher
         return !problemAfter;
     }
 
-    /// <summary>Where the last contrast word (<see cref="CuratedData.Contrasts"/>) of <paramref name="text"/> ends, or -1.</summary>
+    private static bool StartsClause(string text, int at)
+    {
+        var before = text.AsSpan(0, at).TrimEnd([' ', '\t']);
+        return before.IsEmpty || before[^1] is ',' or ';' or '.' or '!' or '?' or '\n' or '，' or '；' or '。' or '！' or '？' or '—' or '-';
+    }
+
+    /// <summary>
+    /// Where the last contrast word (<see cref="CuratedData.Contrasts"/>) of <paramref name="text"/> that starts a clause ends, or -1: ", but",
+    /// ". Aber", "，但是"; German "aber" inside a clause is a particle ("Skype läuft aber noch ohne Probleme").
+    /// </summary>
     private int LastContrast(string text)
     {
         var last = -1;
@@ -560,7 +569,7 @@ public sealed class ErrorMatcher
             for (var at = text.IndexOf(contrast, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(contrast, at + 1, StringComparison.OrdinalIgnoreCase))
             {
                 var end = at + contrast.Length;
-                if (end > last && (cjk || ((at == 0 || !char.IsLetter(text[at - 1])) && (end == text.Length || !char.IsLetter(text[end])))))
+                if (end > last && StartsClause(text, at) && (cjk || end == text.Length || !char.IsLetter(text[end])))
                 {
                     last = end;
                 }

@@ -506,10 +506,11 @@ public sealed class ErrorMatcherTests
     public void Match_ProductSaidToWork_OwnWordsAreNoEvidence(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
-    [Fact]
-    public void Match_ProductWorksElsewhereButAProblemFollows_IsTheProducts() =>
-        AssertFound("Lync works fine on my desktop, but on the laptop it says: Cannot sign in to Lync because your computer clock is not set correctly.",
-            "system-clock-out-of-sync");
+    [Theory]
+    [InlineData("Lync works fine on my desktop, but on the laptop it says: Cannot sign in to Lync because your computer clock is not set correctly.")]
+    [InlineData("Lync läuft am Desktop normal. Aber am Laptop: Cannot sign in to Lync because your computer clock is not set correctly.")]
+    public void Match_ProductWorksElsewhereButAProblemFollows_IsTheProducts(string text) =>
+        AssertFound(text, "system-clock-out-of-sync");
 
     [Theory]
     [InlineData("user is not sip enabeld", "user-is-not-sip-enabled")]
