@@ -143,6 +143,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout31-*.jsonl, holdout32-*.jsonl: written blind (640 cases) in session 7, scored once with session 6's final matcher (in scope
     /// en 96.7%, de 98.2%, zh-CN 97.3%, zh-TW 97.3%; out of scope 96.8%, both sets together), then read and mended: development data,
     /// floors at what that reaches.
+    /// holdout35-*.jsonl, holdout36-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout31/32's mends
+    /// (in scope en 99.2%, de 98.1%, zh-CN 97.3%, zh-TW 97.3%; out of scope 97.4%), then read and mended: development data, floors at what
+    /// that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -205,10 +208,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout31-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout32-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout32-zh.jsonl", 0.99, 0.99)]
-    [InlineData("holdout35-ende.jsonl", 0.97, 0.95)]
-    [InlineData("holdout35-zh.jsonl", 0.96, 0.94)]
-    [InlineData("holdout36-ende.jsonl", 0.97, 0.95)]
-    [InlineData("holdout36-zh.jsonl", 0.96, 0.99)]
+    [InlineData("holdout35-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout35-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout36-ende.jsonl", 0.98, 0.99)]
+    [InlineData("holdout36-zh.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
