@@ -124,9 +124,8 @@ public sealed class ErrorMatcher
     private static readonly System.Text.RegularExpressions.Regex ChineseYear =
         new(@"(?<![0-9])(?:19|20)[0-9]{2}\s*(?=年)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private readonly (int Symptom, int[] Concepts)[] _evidence;
-    /// <summary>Two capitalised Latin-script words in a row ("Hannah Price"): where the first is no word the catalog knows, a name.</summary>
-    private static readonly System.Text.RegularExpressions.Regex CapitalisedPair =
-        new(@"\b(\p{Lu}\p{Ll}+)[ \t]+(\p{Lu}\p{Ll}+)\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+    /// <summary>The one-word Latin-script requests ("price", "photo"), capitalised as a surname would be, with their token.</summary>
+    private readonly (string Capitalised, string Token)[] _oneWordIntents;
     /// <summary>Misspelt problem words ("eror") -> what they mean (error).</summary>
     private readonly DeletionIndex<string[]> _problemTypos = new();
     /// <summary>Misspelt one-word synonym variants ("coudnt") -> the vocabulary word of their canonical form.</summary>
@@ -237,6 +236,13 @@ public sealed class ErrorMatcher
         static bool IsLatinPhrase(string intent) => intent.Contains(' ', StringComparison.Ordinal) && !Tokenizer.ContainsCjk(intent);
         _offTopicIntents = new WordGroups(catalog.Curated.OffTopicIntents.Where(w => !IsLatinPhrase(w)).Select(w => _tokenizer.Tokens(w).ToArray()));
         _offTopicIntentPhrases = new OrderedPhrases(catalog.Curated.OffTopicIntents.Where(IsLatinPhrase), plurals: true);
+        _oneWordIntents = [.. catalog.Curated.OffTopicIntents
+            .Select(w => w.Trim())
+            .Where(w => w.Length > 1 && w.All(char.IsAsciiLetter))
+            .Select(w => (Capitalised: char.ToUpperInvariant(w[0]) + w[1..].ToLowerInvariant(), Tokens: _tokenizer.Tokens(w)))
+            .Where(w => w.Tokens.Count == 1)
+            .Select(w => (w.Capitalised, w.Tokens[0]))
+            .Distinct()];
         // Questions are mostly stop words ("how do i"): they keep them, and a paste's dropped stop words count.
         _questions = new WordGroups(catalog.Curated.Questions.Select(TokensWithStopWords));
         _offTopicPhrases = new OrderedPhrases(catalog.Curated.OffTopicPhrases);
@@ -595,15 +601,11 @@ public sealed class ErrorMatcher
             return true;
         }
         HashSet<string>? surnames = null;
-        foreach (System.Text.RegularExpressions.Match pair in CapitalisedPair.Matches(text))
+        foreach (var (capitalised, token) in _oneWordIntents)
         {
-            var first = _tokenizer.Tokens(pair.Groups[1].Value);
-            var second = _tokenizer.Tokens(pair.Groups[2].Value);
-            if (first.Count == 1 && second.Count == 1 && !_vocabulary.ContainsKey(first[0]) && !_inScope.AnyIn([first[0]]) &&
-                !_offTopic.AnyIn([first[0]]) && _offTopicIntents.AnyIn([second[0]]) &&
-                !text.Contains(pair.Groups[2].Value.ToLowerInvariant(), StringComparison.Ordinal))
+            if (words.Contains(token) && OnlyAsSurname(text, capitalised))
             {
-                (surnames ??= new HashSet<string>(StringComparer.Ordinal)).Add(second[0]);
+                (surnames ??= new HashSet<string>(StringComparer.Ordinal)).Add(token);
             }
         }
         if (surnames is null)
@@ -613,6 +615,55 @@ public sealed class ErrorMatcher
         var rest = new HashSet<string>(words, StringComparer.Ordinal);
         rest.ExceptWith(surnames);
         return _offTopicIntents.AnyIn(rest);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="capitalised"/> ("Price") stands in <paramref name="text"/> only as a surname: each time as a whole word right
+    /// after a capitalised word the catalog does not know ("Hannah Price"), and never in lower case.
+    /// </summary>
+    private bool OnlyAsSurname(string text, string capitalised)
+    {
+        var lower = capitalised.ToLowerInvariant();
+        var found = false;
+        for (var at = text.IndexOf(capitalised, StringComparison.Ordinal); at >= 0; at = text.IndexOf(capitalised, at + 1, StringComparison.Ordinal))
+        {
+            if (!IsWholeWord(text, at, capitalised.Length))
+            {
+                continue;
+            }
+            var before = text.AsSpan(0, at).TrimEnd(' ');
+            var start = before.Length;
+            while (start > 0 && char.IsLetter(before[start - 1]))
+            {
+                start--;
+            }
+            var name = before[start..];
+            if (name.Length < 2 || !char.IsUpper(name[0]))
+            {
+                return false;
+            }
+            var tokens = _tokenizer.Tokens(name.ToString());
+            if (tokens.Count != 1 || _vocabulary.ContainsKey(tokens[0]) || _inScope.AnyIn([tokens[0]]) || _offTopic.AnyIn([tokens[0]]))
+            {
+                return false;
+            }
+            found = true;
+        }
+        if (!found)
+        {
+            return false;
+        }
+        for (var at = text.IndexOf(lower, StringComparison.Ordinal); at >= 0; at = text.IndexOf(lower, at + 1, StringComparison.Ordinal))
+        {
+            if (IsWholeWord(text, at, lower.Length))
+            {
+                return false;
+            }
+        }
+        return true;
+
+        static bool IsWholeWord(string text, int at, int length) =>
+            (at == 0 || !char.IsLetter(text[at - 1])) && (at + length == text.Length || !char.IsLetter(text[at + length]));
     }
 
     /// <summary>
