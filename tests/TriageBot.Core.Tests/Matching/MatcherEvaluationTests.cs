@@ -146,6 +146,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout35-*.jsonl, holdout36-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout31/32's mends
     /// (in scope en 99.2%, de 98.1%, zh-CN 97.3%, zh-TW 97.3%; out of scope 97.4%), then read and mended: development data, floors at what
     /// that reaches.
+    /// holdout37-*.jsonl, holdout38-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout35/36's mends
+    /// (in scope en 99.2%, de 100%, zh-CN 98.2%, zh-TW 97.3%; out of scope 96.8%), then read and mended: development data, floors at what
+    /// that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -212,10 +215,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout35-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout36-ende.jsonl", 0.98, 0.99)]
     [InlineData("holdout36-zh.jsonl", 0.99, 0.99)]
-    [InlineData("holdout37-ende.jsonl", 0.98, 0.97)]
-    [InlineData("holdout37-zh.jsonl", 0.95, 0.98)]
-    [InlineData("holdout38-ende.jsonl", 0.99, 0.97)]
-    [InlineData("holdout38-zh.jsonl", 0.99, 0.94)]
+    [InlineData("holdout37-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout37-zh.jsonl", 0.98, 0.99)]
+    [InlineData("holdout38-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout38-zh.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
