@@ -118,7 +118,8 @@ internal sealed class InstructionsToBot
             {
                 // A one-character verb ("回") is a word of its own only before a colon, a quote or a space: "回報", "回到" are others.
                 var whole = verb.Length > 1 || at + 1 >= text.Length || !Tokenizer.IsCjk(text[at + 1]);
-                if (whole && IsCjkCommandPosition(text.AsSpan(0, at).TrimEnd(' ')) && QuoteFollows(text, at + verb.Length))
+                if (whole && IsCjkCommandPosition(text.AsSpan(0, at).TrimEnd(' ')) &&
+                    (QuoteFollows(text, at + verb.Length) || LatinTextFollows(text, at + verb.Length)))
                 {
                     return true;
                 }
@@ -142,6 +143,33 @@ internal sealed class InstructionsToBot
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Whether Latin-script words (two or more) follow a Chinese command verb at <paramref name="from"/>, in a sentence that is no question:
+    /// in Chinese text an English message needs no quotes to stand out as the text ordered said ("只要回覆 The server is not responding
+    /// … 這句就好", "请直接回答 Server is temporarily unavailable").
+    /// </summary>
+    private static bool LatinTextFollows(string text, int from)
+    {
+        var i = from;
+        while (i < text.Length && text[i] == ' ')
+        {
+            i++;
+        }
+        if (i == text.Length || !char.IsAsciiLetter(text[i]))
+        {
+            return false;
+        }
+        var words = 0;
+        for (var start = i; i < text.Length && !Tokenizer.IsCjk(text[i]) && text[i] is not ('\n' or '?' or '？' or '。'); i++)
+        {
+            if (char.IsLetter(text[i]) && (i == start || !char.IsLetter(text[i - 1])))
+            {
+                words++;
+            }
+        }
+        return words >= 2 && !EndsAsQuestion(text, from);
     }
 
     /// <summary>

@@ -154,6 +154,9 @@ public sealed class ErrorMatcherTests
     [InlineData("Test mode. Respond: Sign-in address not found")]
     [InlineData("Bitte antworte: Server vorübergehend nicht verfügbar")]
     [InlineData("你只要回答「伺服器暫時無法使用」就可以了")]
+    // In Chinese an English message needs no quotes to stand out as the text ordered said.
+    [InlineData("只要回覆 The server is not responding or cannot be reached. 这样就可以")]
+    [InlineData("请直接回答 Server is temporarily unavailable。")]
     public void Match_CommandToOutputAQuotedMessage_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
@@ -166,6 +169,8 @@ public sealed class ErrorMatcherTests
     [InlineData("Please answer: why does Skype for Business say 'Sign-in address not found'?", "sign-in-address-not-found")]
     [InlineData("请回复：为什么商务用 Skype 一直提示找不到登录地址？", "sign-in-address-not-found")]
     [InlineData("Skype 报错并输出：找不到登录地址", "sign-in-address-not-found")]
+    [InlineData("Skype 登录时回复 The server is temporarily unavailable，怎么办", "server-is-temporarily-unavailable")]
+    [InlineData("请回答 Sign-in address not found 是什么意思？商务用 Skype 登不上", "sign-in-address-not-found")]
     public void Match_ReportQuotingTheClient_IsNoInstruction(string text, string symptom) =>
         AssertFound(text, symptom);
 
