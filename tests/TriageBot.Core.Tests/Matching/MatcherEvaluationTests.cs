@@ -149,6 +149,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout37-*.jsonl, holdout38-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout35/36's mends
     /// (in scope en 99.2%, de 100%, zh-CN 98.2%, zh-TW 97.3%; out of scope 96.8%), then read and mended: development data, floors at what
     /// that reaches.
+    /// holdout39-*.jsonl, holdout40-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout37/38's mends
+    /// (in scope en 99.2%, de 100%, zh-CN 97.3%, zh-TW 98.2%; out of scope 96.8%), then read and mended: development data, floors at what
+    /// that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -219,10 +222,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout37-zh.jsonl", 0.98, 0.99)]
     [InlineData("holdout38-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout38-zh.jsonl", 0.99, 0.99)]
-    [InlineData("holdout39-ende.jsonl", 0.99, 0.95)]
-    [InlineData("holdout39-zh.jsonl", 0.98, 0.94)]
-    [InlineData("holdout40-ende.jsonl", 0.99, 0.97)]
-    [InlineData("holdout40-zh.jsonl", 0.97, 0.99)]
+    [InlineData("holdout39-ende.jsonl", 0.99, 0.97)]
+    [InlineData("holdout39-zh.jsonl", 0.99, 0.98)]
+    [InlineData("holdout40-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout40-zh.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
