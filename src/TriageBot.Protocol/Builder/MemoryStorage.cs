@@ -432,13 +432,15 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
 
         public byte[] Decompress(byte[] packed, int length)
         {
-            var output = new byte[_text.Length + length];
+            // The dictionary's own text comes out first: it goes into a pooled buffer, the item into the one array returned.
+            var prefixOut = ArrayPool<byte>.Shared.Rent(_text.Length);
+            var json = new byte[length];
             var decoder = new BrotliDecoder();
             try
             {
-                var status = decoder.Decompress(_prefix, output, out var consumed, out var first);
+                var status = decoder.Decompress(_prefix, prefixOut.AsSpan(0, _text.Length), out var consumed, out var first);
                 if (status != OperationStatus.NeedMoreData || consumed != _prefix.Length || first != _text.Length
-                    || decoder.Decompress(packed, output.AsSpan(first), out consumed, out var rest) != OperationStatus.Done
+                    || decoder.Decompress(packed, json, out consumed, out var rest) != OperationStatus.Done
                     || consumed != packed.Length || rest != length)
                 {
                     throw new InvalidOperationException("A storage item could not be decompressed.");
@@ -447,9 +449,10 @@ public class MemoryStorage : IExpiringStorage, IDocumentStorage
             finally
             {
                 decoder.Dispose();
+                ArrayPool<byte>.Shared.Return(prefixOut);
             }
 
-            return output.AsSpan(_text.Length).ToArray();
+            return json;
         }
 
         private int CompressPrefix(ref BrotliEncoder encoder, byte[] buffer)
