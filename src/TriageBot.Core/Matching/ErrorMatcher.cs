@@ -103,6 +103,7 @@ public sealed class ErrorMatcher
     private readonly string[] _serverStateTokens;
     private readonly OrderedPhrases _offTopicPhrases;
     private readonly OrderedPhrases _productWorks;
+    private readonly OrderedPhrases _othersWork;
     private readonly string[] _contrasts;
     /// <summary>
     /// Negations (the curated synonym "not" and its variants): a statement that the product works followed by one says it does
@@ -252,6 +253,7 @@ public sealed class ErrorMatcher
             .SelectMany(_tokenizer.Tokens).Distinct(StringComparer.Ordinal)];
         // "Skype rein, Mail geht": another system's name between the product and the state takes the state for itself.
         _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
+        _othersWork = new OrderedPhrases(catalog.Curated.OthersWork, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
         _contrasts = [.. catalog.Curated.Contrasts.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
         _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
@@ -508,7 +510,10 @@ public sealed class ErrorMatcher
         var seen = paste.Seen;
         // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
         // is named as the part that is fine, not as the one that fails.
-        var productWorks = ProductWorksIn(text, folded);
+        // "Everything else works" in a paste that names no product says the product works too.
+        var productWorks = ProductWorksIn(text, folded) ||
+                           (!_inScope.AnyIn(seen) && _othersWork.AnyIn(folded, _negations, _cjkNegations) &&
+                            _othersWork.AnyIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
         var namesProduct = _inScope.AnyIn(seen) && !productWorks;
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown).

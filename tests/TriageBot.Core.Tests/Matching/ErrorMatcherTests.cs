@@ -511,6 +511,17 @@ public sealed class ErrorMatcherTests
     public void Match_ProductSaidToWork_OwnWordsAreNoEvidence(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
+    // "Everything else works" in a paste that names no product says the product works too; a paste that names it keeps it.
+    [Theory]
+    [InlineData("My laptop clock is an hour off since the trip, everything else works fine.")]
+    [InlineData("我的電腦時間顯示不對，差了一小時，可能是夏令時間的關係，其他都正常沒影響")]
+    public void Match_EverythingElseWorks_WithNoProductNamed_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    [Fact]
+    public void Match_EverythingElseWorks_WithTheProductFailing_IsTheProducts() =>
+        AssertFound("My laptop clock is an hour off and Lync won't sign me in, everything else works fine.", "system-clock-out-of-sync");
+
     [Theory]
     [InlineData("Lync works fine on my desktop, but on the laptop it says: Cannot sign in to Lync because your computer clock is not set correctly.")]
     [InlineData("Lync läuft am Desktop normal. Aber am Laptop: Cannot sign in to Lync because your computer clock is not set correctly.")]

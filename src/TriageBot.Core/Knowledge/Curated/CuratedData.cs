@@ -99,6 +99,12 @@ public sealed class CuratedData
     public IReadOnlyList<string> ProductWorks { get; init; } = [];
 
     /// <summary>
+    /// Statements that everything else works ("everything else works", "其他都正常"): the worksOthers subjects times the worksStates.
+    /// In a paste that names no product they say the product works too, as <see cref="ProductWorks"/> does.
+    /// </summary>
+    public IReadOnlyList<string> OthersWork { get; init; } = [];
+
+    /// <summary>
     /// Words that negate what they stand next to, beside the curated synonym "not": a Latin-script one after a
     /// <see cref="ProductWorks"/> statement turns it round ("Skype funktioniert noch nicht"), a Chinese one right before a
     /// Chinese part of it does ("Skype 不能正常登录", "Skype 无法正常登录").
@@ -187,6 +193,7 @@ public sealed class CuratedData
         var joiners = new List<string>();
         var contrasts = new List<string>();
         var worksProducts = new List<string>();
+        var worksOthers = new List<string>();
         var worksStates = new List<string>();
         var serverDown = new List<string>();
         var conceptPatterns = new List<(string File, string Concept, Regex Pattern)>();
@@ -255,6 +262,7 @@ public sealed class CuratedData
             }
             productWorks.AddRange(Words(data.ProductWorks));
             worksProducts.AddRange(Words(data.WorksProducts));
+            worksOthers.AddRange(Words(data.WorksOthers));
             worksStates.AddRange(Words(data.WorksStates));
             negations.AddRange(Words(data.Negations));
             joiners.AddRange(Words(data.Joiners));
@@ -351,6 +359,7 @@ public sealed class CuratedData
             BotTalk = botTalk,
             // A state ("works fine", "倒是正常") holds for every product name: each name is combined with each state here.
             ProductWorks = [.. productWorks, .. worksProducts.SelectMany(product => worksStates.Select(state => $"{product} {state}"))],
+            OthersWork = [.. worksOthers.SelectMany(others => worksStates.Select(state => $"{others} {state}"))],
             Negations = negations,
             Joiners = joiners,
             Contrasts = contrasts,
@@ -403,6 +412,7 @@ public sealed class CuratedData
         public List<string>? ProductWorks { get; set; }
 
         public List<string>? WorksProducts { get; set; }
+        public List<string>? WorksOthers { get; set; }
 
         public List<string>? WorksStates { get; set; }
 
