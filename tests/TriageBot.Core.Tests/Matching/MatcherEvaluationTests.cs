@@ -152,6 +152,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout39-*.jsonl, holdout40-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout37/38's mends
     /// (in scope en 99.2%, de 100%, zh-CN 97.3%, zh-TW 98.2%; out of scope 96.8%), then read and mended: development data, floors at what
     /// that reaches.
+    /// holdout41-*.jsonl, holdout42-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout39/40's mends
+    /// (in scope en 100%, de 99.1%, zh-CN 98.2%, zh-TW 96.4%; out of scope 97.9%), then read and mended: development data, floors at what
+    /// that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -227,9 +230,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout40-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout40-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout41-ende.jsonl", 0.99, 0.99)]
-    [InlineData("holdout41-zh.jsonl", 0.97, 0.98)]
-    [InlineData("holdout42-ende.jsonl", 0.99, 0.97)]
-    [InlineData("holdout42-zh.jsonl", 0.97, 0.96)]
+    [InlineData("holdout41-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout42-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout42-zh.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
