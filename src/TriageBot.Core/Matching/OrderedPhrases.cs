@@ -66,8 +66,9 @@ internal sealed class OrderedPhrases
     }
 
     /// <summary>
-    /// A phrase's last part "$": nothing but the end of its clause or sentence may follow ("不是 skype $" meets "（不是 Skype）" and "不是 Skype，
-    /// 是 Outlook", not "是不是 Lync 伺服器" nor "已经不是 Skype 在线用户"). In a text with no clause marks (<see cref="Normalize"/>, not
+    /// A phrase's last part "$": nothing but the end of its clause or sentence may follow, and its parts stand side by side ("不是 skype $"
+    /// meets "（不是 Skype）" and "不是 Skype，是 Outlook", not "是不是 Lync 伺服器" nor "已经不是 Skype 在线用户"; "not skype $" meets "Not Skype,
+    /// just the VPN", not "'Sign-in address not found' in Lync"). In a text with no clause marks (<see cref="Normalize"/>, not
     /// <see cref="NormalizeClauses"/>) it meets anything: such a text only tells whether to look closer.
     /// </summary>
     private const string ClauseEnd = "$";
@@ -146,7 +147,9 @@ internal sealed class OrderedPhrases
         {
             return EndsClauseAt(text, from) && Follows(phrase, text, part + 1, from, notFollowedBy, notPrecededBy, plurals);
         }
-        var end = part == 0 ? text.Length : Math.Min(text.Length, from + MaxGap + word.Length);
+        // A phrase that ends its clause ("不是 skype $", "not skype $") is a short statement of its own: its parts stand side by side.
+        var gap = phrase[^1] is ClauseEnd ? 1 : MaxGap;
+        var end = part == 0 ? text.Length : Math.Min(text.Length, from + gap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
             if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) && (part == 0 || (OpenGap(text, from, i, word) && !ChineseBefore(phrase[part - 1], word, text, from, i))) &&

@@ -66,13 +66,15 @@ public sealed class OrderedPhrasesTests
         Assert.Equal(found, Clauses.AnyIn(OrderedPhrases.NormalizeClauses(text), After));
 
     // A last part "$": nothing may follow in the clause.
-    private static readonly OrderedPhrases ClauseEnds = new(["不是 skype $", "lync works"]);
+    private static readonly OrderedPhrases ClauseEnds = new(["不是 skype $", "not lync $", "lync works"]);
 
     [Theory]
     [InlineData("Windows 开机密码忘了，怎么重置？（不是 Skype）", true)]
     [InlineData("这次不是 Skype，是 Outlook 打不开", true)]
     [InlineData("是不是 Skype 伺服器本身沒回應？", false)]
     [InlineData("后台看他已经不是 Skype 在线用户了", false)]
+    [InlineData("I forgot my VPN PIN. Not Lync, just the VPN.", true)]
+    [InlineData("users get 'Sign-in address not found' in Lync", false)]
     // A host name says nothing of what works.
     [InlineData("Angezeigt wird lync.adventure-works.de", false)]
     public void AnyIn_ClauseEndAndAddresses(string text, bool found) =>
