@@ -125,6 +125,12 @@ public sealed class ErrorMatcher
     private static readonly System.Text.RegularExpressions.Regex ChineseYear =
         new(@"(?<![0-9])(?:19|20)[0-9]{2}\s*(?=年)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     private readonly (int Symptom, int[] Concepts)[] _evidence;
+    /// <summary>Code in markup: a script element (to its end tag, or the text's end) and a tag with an event handler ("onerror=...").</summary>
+    private static readonly System.Text.RegularExpressions.Regex Scripts = new(
+        @"<script\b[^>]*>(.*?</script\s*>|[^<]*)|<[a-z][a-z0-9]*\b[^<>]*\son[a-z]+\s*=[^<>]*>",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline |
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+
     /// <summary>The one-word Latin-script requests ("price", "photo"), capitalised as a surname would be, with their token.</summary>
     private readonly (string Capitalised, string Token)[] _oneWordIntents;
     /// <summary>Misspelt problem words ("eror") -> what they mean (error).</summary>
@@ -334,6 +340,7 @@ public sealed class ErrorMatcher
             text = text[.._options.MaxInputChars];
             notice = "truncated";
         }
+        text = WithoutScripts(text);
         var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
         var paste = Read(text);
         if (paste.Lines.Count == 0)
@@ -402,6 +409,14 @@ public sealed class ErrorMatcher
             scores.Return();
         }
     }
+
+    /// <summary>
+    /// <paramref name="text"/> without code in markup: what a script would show ("&lt;script&gt;alert('服务器当前不可用')&lt;/script&gt;", an
+    /// "onerror=" handler) is nobody's error report, and a person never sees it as a message. Other markup stays: its text is
+    /// what a page shows, and hidden markup ("display:none") is itself a sign of an instruction.
+    /// </summary>
+    private static string WithoutScripts(string text) =>
+        text.Contains('<', StringComparison.Ordinal) ? Scripts.Replace(text, " ") : text;
 
     /// <summary>A pasted line that says something the catalog knows: its number in the paste, its known words (vocabulary id -> how well
     /// the word was read: 1 exact, less for a misspelling) in a set and in order.</summary>
@@ -483,7 +498,7 @@ public sealed class ErrorMatcher
         {
             return null;
         }
-        text = text.Length > _options.MaxInputChars ? text[.._options.MaxInputChars] : text;
+        text = WithoutScripts(text.Length > _options.MaxInputChars ? text[.._options.MaxInputChars] : text);
         var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
         var folded = OrderedPhrases.Normalize(text);
         var paste = Read(text);
