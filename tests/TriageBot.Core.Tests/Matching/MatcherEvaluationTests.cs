@@ -158,6 +158,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout41-*.jsonl, holdout42-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout39/40's mends
     /// (in scope en 100%, de 99.1%, zh-CN 98.2%, zh-TW 96.4%; out of scope 97.9%), then read and mended: development data, floors at what
     /// that reaches.
+    /// holdout45-*.jsonl, holdout46-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout41/42's mends
+    /// and the final measurement of holdout33/34 (in scope en 100%, de 98.2%, zh-CN 98.2%, zh-TW 99.1%; out of scope 96.3%), then read
+    /// and mended: development data, floors at what that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -240,10 +243,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout41-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout42-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout42-zh.jsonl", 0.99, 0.99)]
-    [InlineData("holdout45-ende.jsonl", 0.98, 0.95)]
-    [InlineData("holdout45-zh.jsonl", 0.99, 0.98)]
-    [InlineData("holdout46-ende.jsonl", 0.99, 0.95)]
-    [InlineData("holdout46-zh.jsonl", 0.98, 0.96)]
+    [InlineData("holdout45-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout45-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout46-ende.jsonl", 0.99, 0.97)]
+    [InlineData("holdout46-zh.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
