@@ -155,6 +155,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout33-*.jsonl, holdout34-*.jsonl: written blind (640 cases) at the start of session 7, scored once with its final matcher and NOT
     /// read or mended: in scope en 99.2%, de 96.4%, zh-CN 100%, zh-TW 99.1%; out of scope 97.9% (both sets together; the matcher session 7
     /// started with scored them the same, case for case in every total). Floors at that first sight.
+    /// holdout43-*.jsonl, holdout44-*.jsonl: written blind (640 cases) late in session 7 with holdout45/46, kept aside while those were mended,
+    /// scored once with the session's final matcher and NOT read or mended: in scope en 97.5%, de 99.1%, zh-CN 99.1%, zh-TW 100%; out of
+    /// scope 98.9% (the matcher the session started with: zh-CN 98.2%, out of scope 97.9%, the rest the same). Floors at that first sight.
     /// holdout41-*.jsonl, holdout42-*.jsonl: written blind (640 cases) in session 7, scored once with the matcher after holdout39/40's mends
     /// (in scope en 100%, de 99.1%, zh-CN 98.2%, zh-TW 96.4%; out of scope 97.9%), then read and mended: development data, floors at what
     /// that reaches.
@@ -203,6 +206,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout33-zh.jsonl", 0.99, 0.96)]
     [InlineData("holdout34-ende.jsonl", 0.98, 0.97)]
     [InlineData("holdout34-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout43-ende.jsonl", 0.99, 0.97)]
+    [InlineData("holdout43-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout44-ende.jsonl", 0.97, 0.99)]
+    [InlineData("holdout44-zh.jsonl", 0.99, 0.98)]
     [InlineData("holdout27-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout27-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout28-ende.jsonl", 0.99, 0.99)]
