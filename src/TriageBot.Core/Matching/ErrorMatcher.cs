@@ -85,6 +85,7 @@ public sealed class ErrorMatcher
     private readonly Phrase[] _phrases;
     private readonly string[][] _fuzzyPhrases;
     private readonly WordGroups _offTopic;
+    private readonly WordGroups _otherServers;
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
@@ -235,6 +236,7 @@ public sealed class ErrorMatcher
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
         _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
+        _otherServers = new WordGroups(catalog.Curated.OtherServers.Select(w => _tokenizer.Tokens(w).ToArray()));
         _signInToken = _tokenizer.Tokens("sign in").FirstOrDefault();
         _chineseSignIn = [.. (catalog.Curated.Concepts.TryGetValue("signin", out var signIn) ? signIn : []).Where(Tokenizer.ContainsCjk)];
         _inScope = new WordGroups(catalog.Curated.InScope.Select(w => _tokenizer.Tokens(w).ToArray()));
@@ -386,7 +388,7 @@ public sealed class ErrorMatcher
             }
 
             var candidates = order.Take(_options.MaxCandidates)
-                .Select(s => Candidate(s, best[s] * (ScoredDown(s, facts, scores) ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
+                .Select(s => Candidate(s, best[s] * (ScoredDown(s, facts, scores, text) ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
                 .OrderByDescending(c => c.Score)
                 .ToList();
             // Chinese scripts share most characters; the documents' wording tells them apart better.
@@ -533,6 +535,8 @@ public sealed class ErrorMatcher
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown).
         var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+        // Another system's server or gateway named ("file server \\fs02", "Gateway vpn-eu ..."): the documented server messages' words are its.
+        var otherServer = offTopic && _otherServers.AnyIn(seen);
         // A Chinese paste's sign-in words (登录, 登入), looked for once: they stand in for the product's name.
         var chineseSignIn = ChineseSignIn(text, language);
         // Whether the paste names the product or its sign-in: one that does neither asks a how-to question as a request
@@ -544,7 +548,7 @@ public sealed class ErrorMatcher
         // wrong ("how do I enable SIP for a user?") is a request too.
         var request = IntentIn(ServerStatesOut(seen, folded), text, language) || _offTopicIntentPhrases.AnyIn(folded) ||
                       ((!problem || !anchored) && _questions.AnyIn(seen, paste.SeenStopWords)) || _offTopicPhrases.AnyIn(folded);
-        return new PasteFacts(namesProduct, productWorks, problem, offTopic, chineseSignIn, anchored, request);
+        return new PasteFacts(namesProduct, productWorks, problem, offTopic, chineseSignIn, anchored, request) { OtherServer = otherServer };
     }
 
     /// <summary>
@@ -692,8 +696,9 @@ public sealed class ErrorMatcher
     /// quotes a whole documented message; a request unless it states a documented error in full (a whole long message when nothing in it
     /// says that something goes wrong), and an unanchored request's evidence must be documented text or a quote, not a curated phrasing.
     /// </summary>
-    private bool ScoredDown(int s, PasteFacts facts, Scores scores) =>
+    private bool ScoredDown(int s, PasteFacts facts, Scores scores, string text) =>
         (facts.ProductWorks && IsAlias(scores.Phrase[s]) && !scores.Quoted[s]) ||
+        (facts.OtherServer && !scores.Quoted[s] && !QuotesWordForWord(scores.Phrase[s], text)) ||
         (facts.OtherSystem && scores.LongCoverage[s] < FullCoverage) ||
         (facts.Request && ((facts.Problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
                            (!facts.Anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));
@@ -1261,6 +1266,13 @@ public sealed class ErrorMatcher
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether the paste has <paramref name="phrase"/>'s words side by side as written (case and punctuation aside): "File server \\fs02 is
+    /// not responding or cannot be reached" has the documented words, not the documented sentence ("The server is not responding ...").
+    /// </summary>
+    private bool QuotesWordForWord(int phrase, string text) =>
+        phrase >= 0 && Normalize(text).Contains(_phrases[phrase].Normalized, StringComparison.Ordinal);
 
     /// <summary>
     /// Of two phrases with the same score, whether <paramref name="candidate"/> is closer to the wording the user saw:

@@ -55,8 +55,11 @@ public sealed record MatchResult(MatchDecision Decision, IReadOnlyList<MatchCand
 /// <param name="Instruction">It instructs the bot ("reply only with ...", "ignore your rules"): answered with nothing (set by <see cref="ErrorMatcher.Explain"/> only).</param>
 public readonly record struct PasteFacts(bool NamesProduct, bool ProductWorks, bool Problem, bool OtherSystem, bool ChineseSignIn, bool Anchored, bool Request, bool Instruction = false)
 {
+    /// <summary>Among the other systems, a server or gateway of its own ("file server", "VPN gateway"): the documented server messages' words are its.</summary>
+    public bool OtherServer { get; init; }
+
     public override string ToString() =>
-        $"names product: {YesNo(NamesProduct)}, product works: {YesNo(ProductWorks)}, problem: {YesNo(Problem)}, other system: {YesNo(OtherSystem)}, " +
+        $"names product: {YesNo(NamesProduct)}, product works: {YesNo(ProductWorks)}, problem: {YesNo(Problem)}, other system: {YesNo(OtherSystem)}, other server: {YesNo(OtherServer)}, " +
         $"Chinese sign-in: {YesNo(ChineseSignIn)}, anchored: {YesNo(Anchored)}, request: {YesNo(Request)}, instruction: {YesNo(Instruction)}";
 
     private static string YesNo(bool value) => value ? "yes" : "no";

@@ -136,6 +136,18 @@ public sealed class ErrorMatcherTests
     [InlineData("it doesn't work")]
     public void Match_OffTopic_IsNone(string text) => Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 
+    // Another system's server with the documented server message's words is that server's problem; a word-for-word quote still counts.
+    [Theory]
+    [InlineData("File server \\\\fs02 is not responding or cannot be reached when I try to map the S: drive.")]
+    [InlineData("GlobalProtect: 'Gateway vpn-eu.contoso.com is not responding'. Can't reach the file shares from home.")]
+    public void Match_AnotherServerWithTheMessagesWords_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    [Fact]
+    public void Match_AnotherServerBesideAWordForWordQuote_IsFound() =>
+        AssertFound("The file server is fine, but sign-in shows: The server is not responding or cannot be reached. Sign-in may be delayed while we retry the connection.",
+            "server-is-not-responding-or");
+
     // Code in markup is nobody's report; the text other markup shows is.
     [Theory]
     [InlineData("<script>alert('服务器当前不可用')</script>")]

@@ -32,6 +32,12 @@ public sealed class CuratedData
     /// <summary>Words naming other products or topics: with none of <see cref="InScope"/>, they mark a paste as not about these errors.</summary>
     public IReadOnlyList<string> OffTopic { get; init; } = [];
 
+    /// <summary>
+    /// Among <see cref="OffTopic"/>, other systems' servers and gateways ("file server", "gateway", "Dateiserver"): a paste that names one and not
+    /// the product meets the documented server messages only by quoting them word for word ("File server \\fs02 is not responding" does not).
+    /// </summary>
+    public IReadOnlyList<string> OtherServers { get; init; } = [];
+
     /// <summary>Words that name the product the documents are about.</summary>
     public IReadOnlyList<string> InScope { get; init; } = [];
 
@@ -178,6 +184,7 @@ public sealed class CuratedData
         var stop = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var synonyms = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var offTopic = new List<string>();
+        var otherServers = new List<string>();
         var inScope = new List<string>();
         var productNames = new List<string>();
         var problemWords = new List<string>();
@@ -247,6 +254,7 @@ public sealed class CuratedData
                 synonyms[canonical] = [.. synonyms.GetValueOrDefault(canonical) ?? [], .. Words(variants)];
             }
             offTopic.AddRange(Words(data.OffTopic));
+            otherServers.AddRange(Words(data.OtherServers));
             inScope.AddRange(Words(data.InScope));
             productNames.AddRange(Words(data.ProductNames));
             problemWords.AddRange(Words(data.ProblemWords));
@@ -346,7 +354,8 @@ public sealed class CuratedData
             Merge = merge,
             StopWords = stop,
             Synonyms = synonyms,
-            OffTopic = offTopic,
+            OffTopic = [.. offTopic, .. otherServers],
+            OtherServers = otherServers,
             InScope = inScope,
             ProductNames = productNames,
             ProblemWords = problemWords,
@@ -388,6 +397,7 @@ public sealed class CuratedData
         public Dictionary<string, List<string>?>? Synonyms { get; set; }
 
         public List<string>? OffTopic { get; set; }
+        public List<string>? OtherServers { get; set; }
 
         public List<string>? InScope { get; set; }
 
