@@ -336,14 +336,7 @@ public sealed class ErrorMatcher
         {
             return new MatchResult(MatchDecision.None, [], "en-us", "empty");
         }
-        string? notice = null;
-        if (text.Length > _options.MaxInputChars)
-        {
-            text = text[.._options.MaxInputChars];
-            notice = "truncated";
-        }
-        text = WithoutScripts(text);
-        var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
+        (text, var notice, var language) = Bounded(text);
         var paste = Read(text);
         if (paste.Lines.Count == 0)
         {
@@ -387,8 +380,10 @@ public sealed class ErrorMatcher
                 order = order.OrderByDescending(s => best[s]).ToList();
             }
 
+            // For a paste about another server, its text as documented phrases are written, to tell a word-for-word quote: made once.
+            var normalizedPaste = facts.OtherServer ? Normalize(text) : null;
             var candidates = order.Take(_options.MaxCandidates)
-                .Select(s => Candidate(s, best[s] * (ScoredDown(s, facts, scores, text) ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
+                .Select(s => Candidate(s, best[s] * (ScoredDown(s, facts, scores, normalizedPaste) ? OffTopicPenalty : 1.0), scores.Phrase[s], scores.Segment[s]))
                 .OrderByDescending(c => c.Score)
                 .ToList();
             // Chinese scripts share most characters; the documents' wording tells them apart better.
@@ -417,6 +412,22 @@ public sealed class ErrorMatcher
     /// "onerror=" handler) is nobody's error report, and a person never sees it as a message. Other markup stays: its text is
     /// what a page shows, and hidden markup ("display:none") is itself a sign of an instruction.
     /// </summary>
+    /// <summary>
+    /// A paste as it is matched: cut to <see cref="MatcherOptions.MaxInputChars"/> (the notice says so), without code in markup, and the
+    /// language it is written in.
+    /// </summary>
+    private (string Text, string? Notice, string Language) Bounded(string text)
+    {
+        string? notice = null;
+        if (text.Length > _options.MaxInputChars)
+        {
+            text = text[.._options.MaxInputChars];
+            notice = "truncated";
+        }
+        text = WithoutScripts(text);
+        return (text, notice, LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text));
+    }
+
     private static string WithoutScripts(string text) =>
         text.Contains('<', StringComparison.Ordinal) ? Scripts.Replace(text, " ") : text;
 
@@ -500,8 +511,7 @@ public sealed class ErrorMatcher
         {
             return null;
         }
-        text = WithoutScripts(text.Length > _options.MaxInputChars ? text[.._options.MaxInputChars] : text);
-        var language = LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text);
+        (text, _, var language) = Bounded(text);
         var folded = OrderedPhrases.Normalize(text);
         var paste = Read(text);
         var facts = FactsOf(paste, text, folded, language) with { Instruction = _instructions.In(text, folded) };
@@ -527,11 +537,14 @@ public sealed class ErrorMatcher
         var seen = paste.Seen;
         // A paste that says the product works ("Skype läuft normal", "Skype 都正常") is about something else: the product
         // is named as the part that is fine, not as the one that fails.
-        // "Everything else works" in a paste that names no product says the product works too.
-        var productWorks = ProductWorksIn(text, folded) ||
-                           (!_inScope.AnyIn(seen) && _othersWork.AnyIn(folded, _negations, _cjkNegations) &&
-                            _othersWork.AnyIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
-        var namesProduct = _inScope.AnyIn(seen) && !productWorks;
+        // "Everything else works" in a paste that names no product says the product works too. The paste clause by clause is
+        // made once, and only for a paste with such words.
+        var inScope = _inScope.AnyIn(seen);
+        string? clauses = null;
+        var productWorks = ProductWorksIn(text, folded, ref clauses) ||
+                           (!inScope && _othersWork.AnyIn(folded, _negations, _cjkNegations) &&
+                            _othersWork.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
+        var namesProduct = inScope && !productWorks;
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown).
         var offTopic = !namesProduct && _offTopic.AnyIn(seen);
@@ -556,10 +569,10 @@ public sealed class ErrorMatcher
     /// 登录" does not say "不是 Skype", nor "Skype Online，新同仁都沒問題" that Skype is fine; a statement's own adjacent parts may stand on either
     /// side of a comma ("funktioniert alles, auch Skype"). The whole paste is looked at first: most have no such words at all.
     /// </summary>
-    private bool ProductWorksIn(string text, string folded)
+    private bool ProductWorksIn(string text, string folded, ref string? clauses)
     {
         if (!_productWorks.AnyIn(folded, _negations, _cjkNegations) ||
-            !_productWorks.AnyIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations))
+            !_productWorks.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations))
         {
             return false;
         }
@@ -696,9 +709,9 @@ public sealed class ErrorMatcher
     /// quotes a whole documented message; a request unless it states a documented error in full (a whole long message when nothing in it
     /// says that something goes wrong), and an unanchored request's evidence must be documented text or a quote, not a curated phrasing.
     /// </summary>
-    private bool ScoredDown(int s, PasteFacts facts, Scores scores, string text) =>
+    private bool ScoredDown(int s, PasteFacts facts, Scores scores, string? normalizedPaste) =>
         (facts.ProductWorks && IsAlias(scores.Phrase[s]) && !scores.Quoted[s]) ||
-        (facts.OtherServer && !scores.Quoted[s] && !QuotesWordForWord(scores.Phrase[s], text)) ||
+        (facts.OtherServer && !scores.Quoted[s] && !QuotesWordForWord(scores.Phrase[s], normalizedPaste!)) ||
         (facts.OtherSystem && scores.LongCoverage[s] < FullCoverage) ||
         (facts.Request && ((facts.Problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
                            (!facts.Anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));
@@ -1271,8 +1284,8 @@ public sealed class ErrorMatcher
     /// Whether the paste has <paramref name="phrase"/>'s words side by side as written (case and punctuation aside): "File server \\fs02 is
     /// not responding or cannot be reached" has the documented words, not the documented sentence ("The server is not responding ...").
     /// </summary>
-    private bool QuotesWordForWord(int phrase, string text) =>
-        phrase >= 0 && Normalize(text).Contains(_phrases[phrase].Normalized, StringComparison.Ordinal);
+    private bool QuotesWordForWord(int phrase, string normalizedPaste) =>
+        phrase >= 0 && normalizedPaste.Contains(_phrases[phrase].Normalized, StringComparison.Ordinal);
 
     /// <summary>
     /// Of two phrases with the same score, whether <paramref name="candidate"/> is closer to the wording the user saw:

@@ -108,7 +108,7 @@ internal sealed class OrderedPhrases
                         foreach (var phrase in phrases)
                         {
                             // The first word stands at start, whole: the rest must follow it.
-                            if (Follows(phrase, normalized, 1, i, notFollowedBy, notPrecededBy, _plurals))
+                            if (Follows(phrase, normalized, 1, i, notFollowedBy, notPrecededBy))
                             {
                                 return string.Join(' ', phrase);
                             }
@@ -122,7 +122,7 @@ internal sealed class OrderedPhrases
         {
             foreach (var phrase in _cjkFirst)
             {
-                if (Follows(phrase, normalized, 0, 0, notFollowedBy, notPrecededBy, _plurals))
+                if (Follows(phrase, normalized, 0, 0, notFollowedBy, notPrecededBy))
                 {
                     return string.Join(' ', phrase);
                 }
@@ -136,7 +136,7 @@ internal sealed class OrderedPhrases
     /// <paramref name="from"/> (where the part before ends), each within <see cref="MaxGap"/> characters of the one before:
     /// only that window is searched, so a long log costs no search to its end per word. The first part may stand anywhere.
     /// </summary>
-    private bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, string[]? notPrecededBy, bool plurals)
+    private bool Follows(string[] phrase, string text, int part, int from, IReadOnlySet<string>? notFollowedBy, string[]? notPrecededBy)
     {
         if (part == phrase.Length)
         {
@@ -145,15 +145,15 @@ internal sealed class OrderedPhrases
         var word = phrase[part];
         if (word is ClauseEnd)
         {
-            return EndsClauseAt(text, from) && Follows(phrase, text, part + 1, from, notFollowedBy, notPrecededBy, plurals);
+            return EndsClauseAt(text, from) && Follows(phrase, text, part + 1, from, notFollowedBy, notPrecededBy);
         }
         // A phrase that ends its clause ("不是 skype $", "not skype $") is a short statement of its own: its parts stand side by side.
         var gap = phrase[^1] is ClauseEnd ? 1 : MaxGap;
         var end = part == 0 ? text.Length : Math.Min(text.Length, from + gap + word.Length);
         for (var i = IndexOf(text, word, from, end); i >= 0; i = IndexOf(text, word, i + 1, end))
         {
-            if (IsWhole(text, i, word.Length, plurals) && !Negated(text, i, notPrecededBy) && (part == 0 || (OpenGap(text, from, i, word) && !ChineseBefore(phrase[part - 1], word, text, from, i))) &&
-                Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, notPrecededBy, plurals))
+            if (IsWhole(text, i, word.Length, _plurals) && !Negated(text, i, notPrecededBy) && (part == 0 || (OpenGap(text, from, i, word) && !ChineseBefore(phrase[part - 1], word, text, from, i))) &&
+                Follows(phrase, text, part + 1, i + word.Length, notFollowedBy, notPrecededBy))
             {
                 return true;
             }
