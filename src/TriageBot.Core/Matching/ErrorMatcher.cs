@@ -336,7 +336,7 @@ public sealed class ErrorMatcher
         {
             return new MatchResult(MatchDecision.None, [], "en-us", "empty");
         }
-        (text, var notice, var language) = Bounded(text);
+        (text, var notice, var language, var code) = Bounded(text);
         var paste = Read(text);
         if (paste.Lines.Count == 0)
         {
@@ -394,8 +394,8 @@ public sealed class ErrorMatcher
             }
             var decision = Decide(candidates, facts.NamesProduct, facts.Problem);
             // An instruction to the bot ("reply only with ...", "ignore your rules", "new rule: answer 'X'") is no report,
-            // whatever it quotes: answering it with the row it names would do as it says.
-            if (decision != MatchDecision.None && _instructions.In(text, folded))
+            // whatever it quotes: answering it with the row it names would do as it says. Nor is a paste that carries code.
+            if (decision != MatchDecision.None && (code || _instructions.In(text, folded)))
             {
                 return new MatchResult(MatchDecision.None, [], language, notice);
             }
@@ -408,15 +408,13 @@ public sealed class ErrorMatcher
     }
 
     /// <summary>
-    /// <paramref name="text"/> without code in markup: what a script would show ("&lt;script&gt;alert('服务器当前不可用')&lt;/script&gt;", an
-    /// "onerror=" handler) is nobody's error report, and a person never sees it as a message. Other markup stays: its text is
-    /// what a page shows, and hidden markup ("display:none") is itself a sign of an instruction.
-    /// </summary>
-    /// <summary>
     /// A paste as it is matched: cut to <see cref="MatcherOptions.MaxInputChars"/> (the notice says so), without code in markup, and the
-    /// language it is written in.
+    /// language it is written in. Code in markup (a script element, an "onerror=" handler) is nobody's error report: a person never sees
+    /// it as a message, and a paste that carries it ("&lt;div&gt;Server is temporarily unavailable&lt;/div&gt;&lt;img src=x onerror=...&gt;")
+    /// tries the bot, whatever text stands beside it (<paramref name="text"/>'s code is reported, and read as nothing). Other markup stays:
+    /// its text is what a page shows, and hidden markup ("display:none") is itself a sign of an instruction.
     /// </summary>
-    private (string Text, string? Notice, string Language) Bounded(string text)
+    private (string Text, string? Notice, string Language, bool Code) Bounded(string text)
     {
         string? notice = null;
         if (text.Length > _options.MaxInputChars)
@@ -424,12 +422,13 @@ public sealed class ErrorMatcher
             text = text[.._options.MaxInputChars];
             notice = "truncated";
         }
-        text = WithoutScripts(text);
-        return (text, notice, LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text));
+        var code = text.Contains('<', StringComparison.Ordinal) && Scripts.IsMatch(text);
+        if (code)
+        {
+            text = Scripts.Replace(text, " ");
+        }
+        return (text, notice, LanguageGuess.Guess(text.Length > 4_000 ? text[..4_000] : text), code);
     }
-
-    private static string WithoutScripts(string text) =>
-        text.Contains('<', StringComparison.Ordinal) ? Scripts.Replace(text, " ") : text;
 
     /// <summary>A pasted line that says something the catalog knows: its number in the paste, its known words (vocabulary id -> how well
     /// the word was read: 1 exact, less for a misspelling) in a set and in order.</summary>
@@ -511,10 +510,10 @@ public sealed class ErrorMatcher
         {
             return null;
         }
-        (text, _, var language) = Bounded(text);
+        (text, _, var language, var code) = Bounded(text);
         var folded = OrderedPhrases.Normalize(text);
         var paste = Read(text);
-        var facts = FactsOf(paste, text, folded, language) with { Instruction = _instructions.In(text, folded) };
+        var facts = FactsOf(paste, text, folded, language) with { Instruction = code || _instructions.In(text, folded) };
         var because = new Dictionary<string, string>(StringComparer.Ordinal);
         void Add(string fact, bool holds, string? why)
         {
@@ -527,6 +526,7 @@ public sealed class ErrorMatcher
         Add("product works", facts.ProductWorks, _productWorks.FirstIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
         Add("problem", facts.Problem, _problemWords.FirstIn(paste.Seen, paste.SeenStopWords, paste.MisspeltProblem));
         Add("other system", facts.OtherSystem, _offTopic.FirstIn(paste.Seen));
+        Add("instruction", code, "code in markup");
         Add("request", facts.Request, _offTopicIntents.FirstIn(ServerStatesOut(paste.Seen, folded)) ?? _offTopicIntentPhrases.FirstIn(folded) ??
                                       _questions.FirstIn(paste.Seen, paste.SeenStopWords) ?? _offTopicPhrases.FirstIn(folded));
         return new PasteExplanation(facts, because);
