@@ -211,12 +211,19 @@ public sealed class ErrorMatcher
             .Select((set, id) => productTokens.Contains(_words[id]) ? 0 : Math.Log(1.0 + (double)n / set.Count) * (documented.Contains(_words[id]) ? 1 : AliasOnlyWeight))
             .ToArray();
 
+        // A curated phrasing that is a piece of its symptom's documented message, word for word ("you may have entered your sign-in
+        // address, user name or password incorrectly"), is the documents' text: a paste with its words in its order quotes it.
+        var messagesOf = raw.Where(r => r.Kind == PhraseKind.Message).GroupBy(r => r.Symptom)
+            .ToDictionary(g => g.Key, g => g.Select(r => " " + Normalize(ExampleDomain.Replace(r.Text, " ")) + " ").ToArray());
+        bool PieceOfMessage(int symptom, string text) =>
+            messagesOf.TryGetValue(symptom, out var messages) && Normalize(text) is { Length: > 0 } piece &&
+            messages.Any(m => m.Contains(" " + piece + " ", StringComparison.Ordinal));
         _phrases = tokenized.Select(x =>
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
             var cjk = Tokenizer.ContainsCjk(x.r.Text);
             var words = ids.Count(i => _weight[i] > 0);
-            var quotable = x.r.Kind == PhraseKind.Message && words >= (cjk ? 6 : 3);
+            var quotable = (x.r.Kind == PhraseKind.Message || (x.r.Kind == PhraseKind.Alias && PieceOfMessage(x.r.Symptom, x.r.Text))) && words >= (cjk ? 6 : 3);
             return new Phrase(x.r.Symptom, x.r.Cause, x.r.Kind, x.r.Locale, x.r.Text, Normalize(x.r.Text), ids, ids.Sum(i => _weight[i]), cjk, quotable, words);
         }).ToArray();
         // The second opinion compares characters, so only documented Latin-script messages take part:
@@ -708,10 +715,12 @@ public sealed class ErrorMatcher
     /// evidence is a curated phrasing, not documented text or a quote ("my laptop clock is an hour off ... Skype signs in fine"); a paste about another product (<see cref="PasteFacts.OtherSystem"/>) unless it
     /// quotes a whole documented message; a request unless it states a documented error in full (a whole long message when nothing in it
     /// says that something goes wrong), and an unanchored request's evidence must be documented text or a quote, not a curated phrasing.
+    /// A paste about another system's server (<see cref="PasteFacts.OtherServer"/>) keeps a documented server message only by quoting the
+    /// documented sentence, not by a curated phrasing (a piece of the message is one: "is not responding or cannot be reached").
     /// </summary>
     private bool ScoredDown(int s, PasteFacts facts, Scores scores, string? normalizedPaste) =>
         (facts.ProductWorks && IsAlias(scores.Phrase[s]) && !scores.Quoted[s]) ||
-        (facts.OtherServer && !scores.Quoted[s] && !QuotesWordForWord(scores.Phrase[s], normalizedPaste!)) ||
+        (facts.OtherServer && (IsAlias(scores.Phrase[s]) || (!scores.Quoted[s] && !QuotesWordForWord(scores.Phrase[s], normalizedPaste!)))) ||
         (facts.OtherSystem && scores.LongCoverage[s] < FullCoverage) ||
         (facts.Request && ((facts.Problem ? scores.Coverage[s] : scores.LongCoverage[s]) < FullCoverage ||
                            (!facts.Anchored && IsAlias(scores.Phrase[s]) && !scores.Quoted[s])));

@@ -630,4 +630,20 @@ public sealed class ErrorMatcherTests
     [Fact]
     public void Match_ChineseServerUnavailableForNow_IsTheTemporarilyUnavailableRow() =>
         AssertFound("员工登录 Skype 时报服务器当下不能用，自定义域名一直没加 sip 的 CNAME 记录。", "server-is-temporarily-unavailable");
+
+    // A curated phrasing that is a piece of the documented message, word for word, is the documents' text: pasted in its order
+    // (typos and all) it quotes the message, and a short curated phrasing of a neighbouring row no longer outweighs it.
+    [Fact]
+    public void Match_PieceOfALongMessageWithTypos_QuotesThatMessage() =>
+        AssertFound("Skype popped up: you may have entred your sign-in adress, user name or pasword incorectly. Any idea?", "you-may-have-entered-your");
+
+    // Descriptions in their own words: the logon-name format (German "meinem" is no word of a phrase; an address before Chinese text
+    // is one), a certificate that "can't be verified", an authentication service unavailable while the client retries.
+    [Theory]
+    [InlineData("Ich melde mich bei Skype immer mit meinem Windows-Anmeldenamen (MUC\\lbauer) an, so wie am PC, aber da kommt nur ein Fehler und ich komm nicht rein.", "mistyped-sign-in-address-user")]
+    [InlineData("用户登录 Skype 用的是 MUC\\wanglei 这种登录 Windows 的格式，一直登不上。是不是应该用 wanglei@公司域名 这种格式？", "mistyped-sign-in-address-user")]
+    [InlineData("Users on new laptops fail Lync sign-in: the certificate the server presents cannot be verified and it keeps retrying. Our root CA is missing from their trusted root store.", "there-was-problem-verifying-certificate")]
+    [InlineData("Lync can't get a response from the server and keeps retrying sign-in; Azure AD is not available right now.", "server-is-not-responding-or")]
+    public void Match_DescriptionInOwnWords_FindsItsRow(string text, string symptom) =>
+        AssertFound(text, symptom);
 }

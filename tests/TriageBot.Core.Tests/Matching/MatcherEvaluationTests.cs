@@ -167,6 +167,9 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     /// holdout47-*.jsonl to holdout50-*.jsonl: written blind (1,280 cases) at the start of session 8, scored once with the matcher session 7
     /// ended with (holdout47/48: in scope en 98.3%, de 98.2%, zh-CN 99.1%, zh-TW 100%, out of scope 97.4%; holdout49/50: en 100%, de 98.2%,
     /// zh-CN 99.1%, zh-TW 98.2%, out of scope 98.4%), then read and mended: development data, floors at what that reaches.
+    /// holdout51-*.jsonl, holdout52-*.jsonl: written blind (640 cases) at the start of session 8, scored once after holdout47-50's mends
+    /// (in scope en 96.7%, de 96.3%, zh-CN 100%, zh-TW 99.1%; out of scope 100%; the matcher session 8 started with scored them the same),
+    /// then read and mended: development data, floors at what that reaches.
     /// </summary>
     [Theory]
     [InlineData("holdout.jsonl", 0.97, 0.97)]
@@ -265,6 +268,10 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     [InlineData("holdout49-zh.jsonl", 0.99, 0.99)]
     [InlineData("holdout50-ende.jsonl", 0.99, 0.99)]
     [InlineData("holdout50-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout51-ende.jsonl", 0.99, 0.99)]
+    [InlineData("holdout51-zh.jsonl", 0.99, 0.99)]
+    [InlineData("holdout52-ende.jsonl", 0.95, 0.99)]
+    [InlineData("holdout52-zh.jsonl", 0.99, 0.99)]
     public void Match_IndependentSet_MeetsFloors(string file, double inScopeFloor, double noneFloor)
     {
         var cases = Load(file);
