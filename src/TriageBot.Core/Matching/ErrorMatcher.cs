@@ -84,7 +84,12 @@ public sealed class ErrorMatcher
     private readonly int[][] _postings;
     private readonly Phrase[] _phrases;
     private readonly string[][] _fuzzyPhrases;
+    /// <summary>Other systems' names (offTopic), each tagged with its place in the curated list.</summary>
     private readonly WordGroups _offTopic;
+    /// <summary>For each other system's name (by its place in the curated list), the statements that it works ("Outlook geht", "Teams is
+    /// fine"): made on first need, as few pastes name any.</summary>
+    private readonly Lazy<OrderedPhrases>[] _otherWorks;
+    private readonly string[] _offTopicNames;
     private readonly WordGroups _otherServers;
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
@@ -242,7 +247,13 @@ public sealed class ErrorMatcher
         }
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
 
-        _offTopic = new WordGroups(catalog.Curated.OffTopic.Select(w => _tokenizer.Tokens(w).ToArray()));
+        _offTopicNames = [.. catalog.Curated.OffTopic];
+        _offTopic = new WordGroups(_offTopicNames.Select(w => _tokenizer.Tokens(w).ToArray()), Enumerable.Range(0, _offTopicNames.Length));
+        var otherStates = catalog.Curated.WorksStates.Except(catalog.Curated.WorksStatesProductOnly, StringComparer.OrdinalIgnoreCase).ToArray();
+        _otherWorks = _offTopicNames
+            .Select(name => new Lazy<OrderedPhrases>(() => new OrderedPhrases(otherStates.Select(state => $"{name} {state}"),
+                notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners)))
+            .ToArray();
         _otherServers = new WordGroups(catalog.Curated.OtherServers.Select(w => _tokenizer.Tokens(w).ToArray()));
         _signInToken = _tokenizer.Tokens("sign in").FirstOrDefault();
         _chineseSignIn = [.. (catalog.Curated.Concepts.TryGetValue("signin", out var signIn) ? signIn : []).Where(Tokenizer.ContainsCjk)];
@@ -532,7 +543,8 @@ public sealed class ErrorMatcher
         Add("names product", facts.NamesProduct, _inScope.FirstIn(paste.Seen));
         Add("product works", facts.ProductWorks, _productWorks.FirstIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
         Add("problem", facts.Problem, _problemWords.FirstIn(paste.Seen, paste.SeenStopWords, paste.MisspeltProblem));
-        Add("other system", facts.OtherSystem, _offTopic.FirstIn(paste.Seen));
+        string? clauses = null;
+        Add("other system", facts.OtherSystem, OtherSystemIn(paste.Seen, text, ref clauses));
         Add("instruction", code, "code in markup");
         Add("request", facts.Request, _offTopicIntents.FirstIn(ServerStatesOut(paste.Seen, folded)) ?? _offTopicIntentPhrases.FirstIn(folded) ??
                                       _questions.FirstIn(paste.Seen, paste.SeenStopWords) ?? _offTopicPhrases.FirstIn(folded));
@@ -553,8 +565,9 @@ public sealed class ErrorMatcher
                             _othersWork.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
         var namesProduct = inScope && !productWorks;
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
-        // Another product named and this one not: probably about that product (see ScoredDown).
-        var offTopic = !namesProduct && _offTopic.AnyIn(seen);
+        // Another product named and this one not: probably about that product (see ScoredDown); unless it is named only as one that
+        // works ("... 'The server is temporarily unavailable ...' Outlook geht aber ganz normal").
+        var offTopic = !namesProduct && OtherSystemIn(seen, text, ref clauses) is not null;
         // Another system's server or gateway named ("file server \\fs02", "Gateway vpn-eu ..."): the documented server messages' words are its.
         var otherServer = offTopic && _otherServers.AnyIn(seen);
         // A Chinese paste's sign-in words (登录, 登入), looked for once: they stand in for the product's name.
@@ -569,6 +582,29 @@ public sealed class ErrorMatcher
         var request = IntentIn(ServerStatesOut(seen, folded), text, language) || _offTopicIntentPhrases.AnyIn(folded) ||
                       ((!problem || !anchored) && _questions.AnyIn(seen, paste.SeenStopWords)) || _offTopicPhrases.AnyIn(folded);
         return new PasteFacts(namesProduct, productWorks, problem, offTopic, chineseSignIn, anchored, request) { OtherServer = otherServer };
+    }
+
+    /// <summary>
+    /// The first other system (<c>offTopic</c>) the paste names other than in a statement that it works (<see cref="CuratedData.WorksStates"/>,
+    /// within one clause, not turned round by a negation: "Teams itself seems fine", "Outlook geht aber ganz normal"), or null. A paste
+    /// that names another system only as one that works is not about it; one that names another one too still is.
+    /// </summary>
+    private string? OtherSystemIn(HashSet<string> seen, string text, ref string? clauses)
+    {
+        if (!_offTopic.AnyIn(seen))
+        {
+            return null;
+        }
+        var present = new bool[_offTopicNames.Length];
+        _offTopic.MarkPresent(seen, null, null, present);
+        for (var i = 0; i < present.Length; i++)
+        {
+            if (present[i] && !_otherWorks[i].Value.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations))
+            {
+                return _offTopicNames[i];
+            }
+        }
+        return null;
     }
 
     /// <summary>

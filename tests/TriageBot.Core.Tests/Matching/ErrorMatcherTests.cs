@@ -646,4 +646,21 @@ public sealed class ErrorMatcherTests
     [InlineData("Lync can't get a response from the server and keeps retrying sign-in; Azure AD is not available right now.", "server-is-not-responding-or")]
     public void Match_DescriptionInOwnWords_FindsItsRow(string text, string symptom) =>
         AssertFound(text, symptom);
+
+    // Another system named only as one that works is not what the paste is about; another one named failing still is; a bare "geht"
+    // of a device tells how it runs, not that it works.
+    [Theory]
+    [InlineData("seit heute kommt nur \"The server is temporarily unavailable. Or we are having trouble connecting to the server.\" Outlook geht aber ganz normal")]
+    [InlineData("Since 9:00 the whole office gets \"The server is temporarily unavailable. Or we are having trouble connecting to the server.\" Teams itself seems fine.")]
+    public void Match_AnotherSystemNamedOnlyAsWorking_LeavesTheQuotedMessage(string text)
+    {
+        AssertFound(text, "server-is-temporarily-unavailable");
+        Assert.False(Matcher.Explain(text)!.Facts.OtherSystem);
+    }
+
+    [Theory]
+    [InlineData("Outlook works fine, but Teams says \"The server is temporarily unavailable. Or we are having trouble connecting to the server.\"")]
+    [InlineData("Die Stempeluhr im Lager geht seit der Zeitumstellung zehn Minuten vor.")]
+    public void Match_AnotherSystemFailingOrRunningWrong_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 }

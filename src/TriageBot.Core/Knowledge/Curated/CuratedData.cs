@@ -111,6 +111,19 @@ public sealed class CuratedData
     public IReadOnlyList<string> OthersWork { get; init; } = [];
 
     /// <summary>
+    /// The states that make a "works" statement of a name ("works fine", "geht", "都正常"), as curated: combined with the product's names
+    /// in <see cref="ProductWorks"/>, with everything else in <see cref="OthersWork"/>, and by the matcher with another system's name
+    /// ("Outlook geht aber ganz normal": that system is named as the part that is fine).
+    /// </summary>
+    public IReadOnlyList<string> WorksStates { get; init; } = [];
+
+    /// <summary>
+    /// Of <see cref="WorksStates"/>, the ones said only of the product: bare verbs that of a device also tell how it runs ("Die Stempeluhr
+    /// geht eine Stunde nach"), so after another system's name they are no statement that it works.
+    /// </summary>
+    public IReadOnlyList<string> WorksStatesProductOnly { get; init; } = [];
+
+    /// <summary>
     /// Words that negate what they stand next to, beside the curated synonym "not": a Latin-script one after a
     /// <see cref="ProductWorks"/> statement turns it round ("Skype funktioniert noch nicht"), a Chinese one right before a
     /// Chinese part of it does ("Skype 不能正常登录", "Skype 无法正常登录").
@@ -201,6 +214,7 @@ public sealed class CuratedData
         var contrasts = new List<string>();
         var worksProducts = new List<string>();
         var worksOthers = new List<string>();
+        var worksStatesProductOnly = new List<string>();
         var worksStates = new List<string>();
         var serverDown = new List<string>();
         var conceptPatterns = new List<(string File, string Concept, Regex Pattern)>();
@@ -272,6 +286,7 @@ public sealed class CuratedData
             worksProducts.AddRange(Words(data.WorksProducts));
             worksOthers.AddRange(Words(data.WorksOthers));
             worksStates.AddRange(Words(data.WorksStates));
+            worksStatesProductOnly.AddRange(Words(data.WorksStatesProductOnly));
             negations.AddRange(Words(data.Negations));
             joiners.AddRange(Words(data.Joiners));
             contrasts.AddRange(Words(data.Contrasts));
@@ -369,6 +384,8 @@ public sealed class CuratedData
             // A state ("works fine", "倒是正常") holds for every product name: each name is combined with each state here.
             ProductWorks = [.. productWorks, .. worksProducts.SelectMany(product => worksStates.Select(state => $"{product} {state}"))],
             OthersWork = [.. worksOthers.SelectMany(others => worksStates.Select(state => $"{others} {state}"))],
+            WorksStates = worksStates,
+            WorksStatesProductOnly = worksStatesProductOnly,
             Negations = negations,
             Joiners = joiners,
             Contrasts = contrasts,
@@ -425,6 +442,7 @@ public sealed class CuratedData
         public List<string>? WorksOthers { get; set; }
 
         public List<string>? WorksStates { get; set; }
+        public List<string>? WorksStatesProductOnly { get; set; }
 
         public List<string>? Negations { get; set; }
         public List<string>? Joiners { get; set; }
