@@ -1351,9 +1351,11 @@ public sealed class ErrorMatcher
             : Math.Abs(candidate.Text.Length - paste.Length) < Math.Abs(current.Text.Length - paste.Length);
     }
 
-    private double FuzzyScore(int symptom, string segmentText)
+    /// <param name="segmentText">The text the symptom's best phrase was found in; null for a row raised by concept evidence or another
+    /// row's quote alone (no text of its own to compare).</param>
+    private double FuzzyScore(int symptom, string? segmentText)
     {
-        if (_fuzzyPhrases[symptom].Length == 0 || Tokenizer.ContainsCjk(segmentText))
+        if (segmentText is null || _fuzzyPhrases[symptom].Length == 0 || Tokenizer.ContainsCjk(segmentText))
         {
             return 0;
         }

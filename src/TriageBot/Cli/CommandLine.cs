@@ -218,12 +218,16 @@ public static class JsonLines
             {
                 continue;
             }
-            await output.WriteLineAsync(JsonSerializer.Serialize(Handle(matcher, line, number), Options));
+            await output.WriteLineAsync(JsonSerializer.Serialize(Handle(matcher.Match, line, number), Options));
         }
         await output.FlushAsync();
     }
 
-    public static Output Handle(ErrorMatcher matcher, string line, int number)
+    /// <summary>
+    /// One input line's output line. A line that is no <c>{"id","text"}</c> object, or whose text the matcher fails on, gets an error
+    /// line for its id (or line number): the lines after it are still matched.
+    /// </summary>
+    public static Output Handle(Func<string?, MatchResult> match, string line, int number)
     {
         string id = $"line {number}";
         try
@@ -246,7 +250,7 @@ public static class JsonLines
             {
                 return new Output(id, null, null, Error: "missing string field \"text\"");
             }
-            var result = matcher.Match(textElement.GetString());
+            var result = match(textElement.GetString());
             return new Output(
                 id,
                 result.Decision.ToString().ToLowerInvariant(),
@@ -256,6 +260,10 @@ public static class JsonLines
         catch (JsonException ex)
         {
             return new Output(id, null, null, Error: $"malformed JSON: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new Output(id, null, null, Error: $"matching failed: {ex.GetType().Name}: {ex.Message}");
         }
     }
 }

@@ -663,4 +663,11 @@ public sealed class ErrorMatcherTests
     [InlineData("Die Stempeluhr im Lager geht seit der Zeitumstellung zehn Minuten vor.")]
     public void Match_AnotherSystemFailingOrRunningWrong_IsNone(string text) =>
         Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
+
+    // A row raised only through a longer message's quote has no text of its own: the second opinion for misspelt pastes skips it
+    // (it threw, and took the whole `match --jsonl` run down with it).
+    [Fact]
+    public void Match_QuoteWithAMisspeltWordElsewhere_DoesNotThrow() =>
+        AssertFound("Sent 09:12\nHi team,\nLync just showed me \"The username, password or domain appears to be incorrect.\"",
+            "username-password-or-domain-appears");
 }

@@ -96,6 +96,17 @@ public sealed class CommandLineTests
         Assert.Equal("match", lines[5].GetProperty("decision").GetString());
     }
 
+    // A text the matcher fails on gets an error line for its id; the lines after it are still matched.
+    [Fact]
+    public void JsonLines_MatcherFailure_IsAnErrorLineForThatId()
+    {
+        var output = JsonLines.Handle(_ => throw new InvalidOperationException("index out of step"), """{"id": "x1", "text": "Sign-in address not found"}""", 3);
+
+        Assert.Equal("x1", output.Id);
+        Assert.Null(output.Decision);
+        Assert.Equal("matching failed: InvalidOperationException: index out of step", output.Error);
+    }
+
     [Fact]
     public async Task Catalog_ListsSymptomsAndDocuments()
     {
