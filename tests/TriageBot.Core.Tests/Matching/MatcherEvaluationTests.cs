@@ -300,6 +300,35 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
         Assert.True(outOfScope.Count(r => r.Correct) >= noneFloor * outOfScope.Count, $"{file} none {Rate(outOfScope, r => r.Correct)} < {noneFloor:P0}");
     }
 
+    /// <summary>
+    /// Every text of every evaluation set, wrapped as people paste it (a mail header before, a greeting after, its lines reversed), is
+    /// matched without an exception: a text that threw once took a whole <c>match --jsonl</c> run down.
+    /// </summary>
+    [Fact]
+    public void Match_EveryEvaluationTextWrappedAndReordered_NeverThrows()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching");
+        var texts = Directory.GetFiles(folder, "*.jsonl").SelectMany(f => Load(Path.GetFileName(f))).Select(c => c.Text).ToList();
+        Assert.True(texts.Count > 10_000, $"only {texts.Count} evaluation texts found");
+
+        var failures = new List<string>();
+        foreach (var text in texts)
+        {
+            foreach (var variant in (string[])[$"Sent 14:07\nHi team,\n{text}\nCheers, Liam", string.Join('\n', text.Split('\n').Reverse()), text.ToUpperInvariant()])
+            {
+                try
+                {
+                    SharedCatalog.Matcher.Match(variant);
+                }
+                catch (Exception ex)
+                {
+                    failures.Add($"{ex.GetType().Name} on {Short(variant)}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join('\n', failures.Take(10)));
+    }
+
     [Fact]
     public void Match_WholeSet_BeatsPlainFuzzySharpBaseline()
     {
