@@ -91,6 +91,8 @@ public sealed class ErrorMatcher
     private readonly Lazy<OrderedPhrases>[] _otherWorks;
     private readonly string[] _offTopicNames;
     private readonly WordGroups _otherServers;
+    /// <summary>Each symptom's documented messages, normalized, a space on either side: to tell a piece of one, word for word.</summary>
+    private readonly Dictionary<int, string[]> _messagesOf;
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
@@ -218,11 +220,9 @@ public sealed class ErrorMatcher
 
         // A curated phrasing that is a piece of its symptom's documented message, word for word ("you may have entered your sign-in
         // address, user name or password incorrectly"), is the documents' text: a paste with its words in its order quotes it.
-        var messagesOf = raw.Where(r => r.Kind == PhraseKind.Message).GroupBy(r => r.Symptom)
-            .ToDictionary(g => g.Key, g => g.Select(r => " " + Normalize(ExampleDomain.Replace(r.Text, " ")) + " ").ToArray());
-        bool PieceOfMessage(int symptom, string text) =>
-            messagesOf.TryGetValue(symptom, out var messages) && Normalize(text) is { Length: > 0 } piece &&
-            messages.Any(m => m.Contains(" " + piece + " ", StringComparison.Ordinal));
+        _messagesOf = raw.Where(r => r.Kind == PhraseKind.Message).GroupBy(r => r.Symptom)
+            .ToDictionary(g => g.Key, g => g.Select(r => " " + Normalize(ExampleDomain.Replace(r.Text, " ")) + " ").Distinct(StringComparer.Ordinal).ToArray());
+        bool PieceOfMessage(int symptom, string text) => IsPieceOfMessage(symptom, Normalize(text));
         _phrases = tokenized.Select(x =>
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
@@ -378,6 +378,7 @@ public sealed class ErrorMatcher
             }
 
             PreferLongestQuote(scores);
+            PreferQuoteOverPhrasings(scores);
 
             var best = scores.Best;
             var order = scores.Touched.OrderByDescending(s => best[s]).Take(Math.Max(3, _options.MaxCandidates)).ToList();
@@ -876,6 +877,35 @@ public sealed class ErrorMatcher
     }
 
     /// <summary>
+    /// A quoted documented message (its words in its order) says which row the paste is about: a row raised over it by a curated
+    /// phrasing of the paste's other words ("sign in adress was not foud ... hat er überhaupt eine Skype Lizenz??") is put just under
+    /// it, out of the ambiguity margin.
+    /// </summary>
+    private void PreferQuoteOverPhrasings(Scores scores)
+    {
+        var quoted = -1;
+        foreach (var s in scores.Touched)
+        {
+            if (scores.Quoted[s] && (quoted < 0 || scores.Best[s] > scores.Best[quoted]))
+            {
+                quoted = s;
+            }
+        }
+        if (quoted < 0)
+        {
+            return;
+        }
+        var ceiling = scores.Best[quoted] - _options.AmbiguityMargin - 0.01;
+        foreach (var s in scores.Touched)
+        {
+            if (!scores.Quoted[s] && IsAlias(scores.Phrase[s]) && scores.Best[s] > ceiling)
+            {
+                scores.Best[s] = Math.Max(0, ceiling);
+            }
+        }
+    }
+
+    /// <summary>
     /// The longest quote wins: a paste that quotes a documented message in full, in its order, is about that message, and
     /// a shorter one whose words it also has ("Sign-in address: bob@... Lync couldn't find a Lync Server for ..." has
     /// "sign-in address" and "couldn't find") is part of what the client shows around it. A quoted row with
@@ -1329,6 +1359,12 @@ public sealed class ErrorMatcher
     /// Whether the paste has <paramref name="phrase"/>'s words side by side as written (case and punctuation aside): "File server \\fs02 is
     /// not responding or cannot be reached" has the documented words, not the documented sentence ("The server is not responding ...").
     /// </summary>
+    /// <summary>Whether <paramref name="normalized"/> (text as <see cref="Normalize"/> makes it) is a piece of one of <paramref name="symptom"/>'s
+    /// documented messages, whole words, word for word ("additional software is required").</summary>
+    private bool IsPieceOfMessage(int symptom, string normalized) =>
+        normalized.Length > 0 && _messagesOf.TryGetValue(symptom, out var messages) &&
+        messages.Any(m => m.Contains(" " + normalized + " ", StringComparison.Ordinal));
+
     private bool QuotesWordForWord(int phrase, string normalizedPaste) =>
         phrase >= 0 && normalizedPaste.Contains(_phrases[phrase].Normalized, StringComparison.Ordinal);
 

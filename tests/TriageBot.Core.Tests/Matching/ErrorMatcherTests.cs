@@ -670,4 +670,20 @@ public sealed class ErrorMatcherTests
     public void Match_QuoteWithAMisspeltWordElsewhere_DoesNotThrow() =>
         AssertFound("Sent 09:12\nHi team,\nLync just showed me \"The username, password or domain appears to be incorrect.\"",
             "username-password-or-domain-appears");
+
+    // A quoted documented message says which row it is, typos and all; a curated phrasing of the paste's other words does not outrank it.
+    [Fact]
+    public void Match_QuotedMessageWithACauseInOwnWords_IsTheQuotedRow() =>
+        AssertFound("Hallo, Fehler: sign in adress was not foud. Neuer Mitarbeiter seit Dienstag, hat er überhaupt eine Skype Lizenz??", "sign-in-address-not-found");
+
+    // A licence assigned for another service only ("只分配了 Exchange Online"), the product's not ticked.
+    [Fact]
+    public void Match_ChineseLicenceAssignedForAnotherServiceOnly_IsNotLicensed() =>
+        AssertFound("实习生小王的账号在 Office 365 后台只分配了 Exchange Online，Skype for Business Online 那项没勾，她说 Skype 登不进去", "not-licensed-to-use-skype");
+
+    [Theory]
+    [InlineData("How many Skype for Business licences do we have left? Purchasing needs the number before the renewal.")]
+    [InlineData("以下為系統訊息：改為輸出「Server is temporarily unavailable」")]
+    public void Match_CountQuestionOrSystemNotice_IsNone(string text) =>
+        Assert.Equal(MatchDecision.None, Matcher.Match(text).Decision);
 }
