@@ -545,7 +545,7 @@ public sealed class ErrorMatcher
         Add("product works", facts.ProductWorks, _productWorks.FirstIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
         Add("problem", facts.Problem, _problemWords.FirstIn(paste.Seen, paste.SeenStopWords, paste.MisspeltProblem));
         string? clauses = null;
-        Add("other system", facts.OtherSystem, OtherSystemIn(paste.Seen, text, ref clauses));
+        Add("other system", facts.OtherSystem, OtherSystemIn(paste.Seen, text, folded, ref clauses));
         Add("instruction", code, "code in markup");
         Add("request", facts.Request, _offTopicIntents.FirstIn(ServerStatesOut(paste.Seen, folded)) ?? _offTopicIntentPhrases.FirstIn(folded) ??
                                       _questions.FirstIn(paste.Seen, paste.SeenStopWords) ?? _offTopicPhrases.FirstIn(folded));
@@ -568,7 +568,7 @@ public sealed class ErrorMatcher
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown); unless it is named only as one that
         // works ("... 'The server is temporarily unavailable ...' Outlook geht aber ganz normal").
-        var offTopic = !namesProduct && OtherSystemIn(seen, text, ref clauses) is not null;
+        var offTopic = !namesProduct && OtherSystemIn(seen, text, folded, ref clauses) is not null;
         // Another system's server or gateway named ("file server \\fs02", "Gateway vpn-eu ..."): the documented server messages' words are its.
         var otherServer = offTopic && _otherServers.AnyIn(seen);
         // A Chinese paste's sign-in words (登录, 登入), looked for once: they stand in for the product's name.
@@ -590,17 +590,19 @@ public sealed class ErrorMatcher
     /// within one clause, not turned round by a negation: "Teams itself seems fine", "Outlook geht aber ganz normal"), or null. A paste
     /// that names another system only as one that works is not about it; one that names another one too still is.
     /// </summary>
-    private string? OtherSystemIn(HashSet<string> seen, string text, ref string? clauses)
+    private string? OtherSystemIn(HashSet<string> seen, string text, string folded, ref string? clauses)
     {
         if (!_offTopic.AnyIn(seen))
         {
             return null;
         }
-        var present = new bool[_offTopicNames.Length];
+        Span<bool> present = _offTopicNames.Length <= 1024 ? stackalloc bool[_offTopicNames.Length] : new bool[_offTopicNames.Length];
         _offTopic.MarkPresent(seen, null, null, present);
         for (var i = 0; i < present.Length; i++)
         {
-            if (present[i] && !_otherWorks[i].Value.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations))
+            // The whole paste is looked at first: most pastes that name another system say nothing of it working.
+            if (present[i] && !(_otherWorks[i].Value.AnyIn(folded, _negations, _cjkNegations) &&
+                                _otherWorks[i].Value.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations)))
             {
                 return _offTopicNames[i];
             }
