@@ -473,6 +473,7 @@ public sealed class ErrorMatcher
         var misspelt = false;
         var number = 0;
         var tokens = new List<string>();
+        string? lastLine = null;
         foreach (var line in Lines(text))
         {
             number++;
@@ -515,8 +516,59 @@ public sealed class ErrorMatcher
             {
                 lines.Add(new PasteLine(number, known, line, order!));
             }
+            lastLine = line;
+        }
+        // A paste cut off in the middle of its last word ("server is temporarily unavail"): the word is read, as a misspelling is, as the
+        // vocabulary word it begins.
+        if (lastLine is not null && CutOffWord(text) is { } cut && lookups.TryGetValue(cut, out var unread) && unread.Id < 0 && WordBegunBy(cut) is { } begun)
+        {
+            if (lines.Count == 0 || lines[^1].Number != number)
+            {
+                lines.Add(new PasteLine(number, [], lastLine, []));
+            }
+            lines[^1].Tokens[begun] = Math.Max(lines[^1].Tokens.GetValueOrDefault(begun), 0.85);
+            lines[^1].Order.Add(begun);
+            seen.Add(_words[begun]);
+            misspelt = true;
         }
         return new PasteReading(lines, seen, seenStopWords, misspeltProblem, misspeltWords, misspelt);
+    }
+
+    /// <summary>The last word of <paramref name="text"/> as a token, when the text ends in the middle of a Latin-script word of five letters or more.</summary>
+    private string? CutOffWord(string text)
+    {
+        var end = text.Length;
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+        var start = end;
+        while (start > 0 && char.IsAsciiLetter(text[start - 1]))
+        {
+            start--;
+        }
+        if (end - start < 5 || (start > 0 && char.IsLetterOrDigit(text[start - 1])))
+        {
+            return null;
+        }
+        var tokens = _tokenizer.Tokens(text[start..end]);
+        return tokens.Count == 1 ? tokens[0] : null;
+    }
+
+    /// <summary>The weightiest vocabulary word that <paramref name="token"/> begins and that is at least two letters longer, or null.</summary>
+    private int? WordBegunBy(string token)
+    {
+        int? best = null;
+        for (var id = 0; id < _words.Count; id++)
+        {
+            var word = _words[id];
+            if (word.Length >= token.Length + 2 && _weight[id] > 0 && word.StartsWith(token, StringComparison.Ordinal) &&
+                (best is null || _weight[id] > _weight[best.Value]))
+            {
+                best = id;
+            }
+        }
+        return best;
     }
 
     /// <summary>

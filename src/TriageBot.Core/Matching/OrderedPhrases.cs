@@ -344,6 +344,10 @@ internal sealed class OrderedPhrases
     /// other words between.</summary>
     private const char ClauseMark = '\u2029';
 
+    /// <summary>Abbreviations whose full stop ends no sentence (German and English, as people write them in chat).</summary>
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Abbreviations =
+        new HashSet<string>(["usw", "etc", "bzw", "evtl", "ggf", "inkl", "ca", "vs", "bspw", "zb"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Stands where a sentence ended (full stop, question or exclamation mark, line break): no part is found past it.</summary>
     private const char SentenceMark = '\u2028';
 
@@ -351,7 +355,8 @@ internal sealed class OrderedPhrases
     /// <see cref="Normalize"/>, clause by clause, a mark between: at a comma or semicolon (Latin or Chinese) a clause ends, at a full stop,
     /// question or exclamation mark or a line break a sentence; not at the Chinese list comma (、: "Skype、邮箱都正常" is one statement),
     /// nor at a full stop inside a word (an address, a version). Two parts of a phrase are then found only within a clause, or side by
-    /// side across a comma ("funktioniert alles, auch Skype"), never across a sentence's end ("in skype?? teams works fine").
+    /// side across a comma ("funktioniert alles, auch Skype"), never across a sentence's end ("in skype?? teams works fine"). A question's
+    /// last clause is left out: it states nothing ("How long until Skype sign-in works?").
     /// </summary>
     public static string NormalizeClauses(string text)
     {
@@ -367,6 +372,12 @@ internal sealed class OrderedPhrases
                 continue;
             }
             var clause = Normalize(WithoutAddresses(text[start..i]));
+            // A question states nothing: its last clause is left out ("How long until Skype sign-in works?" says no "Skype works";
+            // "Skype works fine, why does Outlook ...?" still says it of Skype).
+            if (i < text.Length && text[i] is '?' or '？')
+            {
+                clause = "";
+            }
             if (clause.Length > 0)
             {
                 if (result.Length > 0)
@@ -411,8 +422,19 @@ internal sealed class OrderedPhrases
         {
             ',' or ';' or '，' or '；' => ClauseMark,
             '!' or '?' or '\n' or '\r' or '。' or '！' or '？' => SentenceMark,
-            '.' => i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]) ? SentenceMark : '\0',
+            '.' => (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])) && !AfterAbbreviation(text, i) ? SentenceMark : '\0',
             _ => '\0',
         };
+
+        // "Skype usw. geht alles", "Teams etc. work fine": the full stop of an abbreviation ends no sentence.
+        static bool AfterAbbreviation(string text, int dot)
+        {
+            var start = dot;
+            while (start > 0 && char.IsLetter(text[start - 1]))
+            {
+                start--;
+            }
+            return dot - start is >= 2 and <= 4 && Abbreviations.Contains(text.AsSpan(start, dot - start));
+        }
     }
 }
