@@ -707,4 +707,9 @@ public sealed class ErrorMatcherTests
     [Fact]
     public void Match_PasteCutOffInItsLastWord_ReadsTheWordItBegins() =>
         AssertFound("server is temporarily unavai", "server-is-temporarily-unavailable");
+
+    // An address whose ".com" is mistyped (".con") was typed wrong, though nobody says so.
+    [Fact]
+    public void Match_AddressWithAMistypedTopLevelDomain_IsMistyped() =>
+        AssertFound("Agent note: caller keeps signing in to Skype as j.doe@northwind.con (see the .con) and it fails every time.", "mistyped-sign-in-address-user");
 }
