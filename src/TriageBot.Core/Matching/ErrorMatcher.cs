@@ -135,7 +135,7 @@ public sealed class ErrorMatcher
     private readonly (int Symptom, int[] Concepts)[] _evidence;
     /// <summary>Code in markup: a script element (to its end tag, or the text's end) and a tag with an event handler ("onerror=...").</summary>
     private static readonly System.Text.RegularExpressions.Regex Scripts = new(
-        @"<script\b[^>]*>(.*?</script\s*>|[^<]*)|<[a-z][a-z0-9]*\b[^<>]*\son[a-z]+\s*=[^<>]*>",
+        @"<script\b[^>]*>(.*?</script\s*>|[^<]*)|<[a-z][a-z0-9]*\b[^<>]*\son[a-z]+\s*=[^<>]*>|</?(?:assistant|system)\s*>|</user\s*>",
         System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline |
         System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
 
@@ -428,7 +428,8 @@ public sealed class ErrorMatcher
 
     /// <summary>
     /// A paste as it is matched: cut to <see cref="MatcherOptions.MaxInputChars"/> (the notice says so), without code in markup, and the
-    /// language it is written in. Code in markup (a script element, an "onerror=" handler) is nobody's error report: a person never sees
+    /// language it is written in. Code in markup (a script element, an "onerror=" handler; a chat transcript's role tags, "&lt;/user&gt;&lt;assistant&gt;",
+    /// which put words in the bot's mouth) is nobody's error report: a person never sees
     /// it as a message, and a paste that carries it ("&lt;div&gt;Server is temporarily unavailable&lt;/div&gt;&lt;img src=x onerror=...&gt;")
     /// tries the bot, whatever text stands beside it (<paramref name="text"/>'s code is reported, and read as nothing). Other markup stays:
     /// its text is what a page shows, and hidden markup ("display:none") is itself a sign of an instruction.
