@@ -91,8 +91,6 @@ public sealed class ErrorMatcher
     private readonly Lazy<OrderedPhrases>[] _otherWorks;
     private readonly string[] _offTopicNames;
     private readonly WordGroups _otherServers;
-    /// <summary>Each symptom's documented messages, normalized, a space on either side: to tell a piece of one, word for word.</summary>
-    private readonly Dictionary<int, string[]> _messagesOf;
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
@@ -220,9 +218,11 @@ public sealed class ErrorMatcher
 
         // A curated phrasing that is a piece of its symptom's documented message, word for word ("you may have entered your sign-in
         // address, user name or password incorrectly"), is the documents' text: a paste with its words in its order quotes it.
-        _messagesOf = raw.Where(r => r.Kind == PhraseKind.Message).GroupBy(r => r.Symptom)
+        var messagesOf = raw.Where(r => r.Kind == PhraseKind.Message).GroupBy(r => r.Symptom)
             .ToDictionary(g => g.Key, g => g.Select(r => " " + Normalize(ExampleDomain.Replace(r.Text, " ")) + " ").Distinct(StringComparer.Ordinal).ToArray());
-        bool PieceOfMessage(int symptom, string text) => IsPieceOfMessage(symptom, Normalize(text));
+        bool PieceOfMessage(int symptom, string text) =>
+            Normalize(text) is { Length: > 0 } piece && messagesOf.TryGetValue(symptom, out var messages) &&
+            messages.Any(m => m.Contains(" " + piece + " ", StringComparison.Ordinal));
         _phrases = tokenized.Select(x =>
         {
             var ids = x.Tokens.Select(t => _vocabulary[t]).ToArray();
@@ -1414,12 +1414,6 @@ public sealed class ErrorMatcher
     /// Whether the paste has <paramref name="phrase"/>'s words side by side as written (case and punctuation aside): "File server \\fs02 is
     /// not responding or cannot be reached" has the documented words, not the documented sentence ("The server is not responding ...").
     /// </summary>
-    /// <summary>Whether <paramref name="normalized"/> (text as <see cref="Normalize"/> makes it) is a piece of one of <paramref name="symptom"/>'s
-    /// documented messages, whole words, word for word ("additional software is required").</summary>
-    private bool IsPieceOfMessage(int symptom, string normalized) =>
-        normalized.Length > 0 && _messagesOf.TryGetValue(symptom, out var messages) &&
-        messages.Any(m => m.Contains(" " + normalized + " ", StringComparison.Ordinal));
-
     private bool QuotesWordForWord(int phrase, string normalizedPaste) =>
         phrase >= 0 && normalizedPaste.Contains(_phrases[phrase].Normalized, StringComparison.Ordinal);
 
