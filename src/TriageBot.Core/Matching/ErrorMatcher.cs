@@ -282,7 +282,7 @@ public sealed class ErrorMatcher
         _othersWork = new OrderedPhrases(catalog.Curated.OthersWork, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
         _contrasts = [.. catalog.Curated.Contrasts.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
         _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
-            .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Select(OrderedPhrases.Normalize)];
+            .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Concat(catalog.Curated.WorksEnded).Select(OrderedPhrases.Normalize)];
         _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];
         _cjkNegationStarts = [.. _cjkNegations.Where(n => n.Length > 0).Select(n => n[0])];
         _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads, catalog.Curated.BotTalk.Values);

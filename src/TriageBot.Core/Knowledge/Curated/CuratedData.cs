@@ -131,6 +131,13 @@ public sealed class CuratedData
     public IReadOnlyList<string> Negations { get; init; } = [];
 
     /// <summary>
+    /// Latin-script words that, after a "works" statement in its clause, say it held once and holds no longer ("Lync worked fine until
+    /// today", "worked fine yesterday"): they turn the statement round as a negation does, for the matcher only (the triage planner's
+    /// yes/no answers keep <see cref="Negations"/>: "we set up AD FS yesterday" is a yes).
+    /// </summary>
+    public IReadOnlyList<string> WorksEnded { get; init; } = [];
+
+    /// <summary>
     /// Words that join two names ("and", "und", "和"): another system named between the product and a <see cref="ProductWorks"/>
     /// state takes the state for itself ("Skype rein, Mail geht"), unless one of these joins them ("Skype und Mail gehen").
     /// </summary>
@@ -210,6 +217,7 @@ public sealed class CuratedData
         var botTalk = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         var productWorks = new List<string>();
         var negations = new List<string>();
+        var worksEnded = new List<string>();
         var joiners = new List<string>();
         var contrasts = new List<string>();
         var worksProducts = new List<string>();
@@ -288,6 +296,7 @@ public sealed class CuratedData
             worksStates.AddRange(Words(data.WorksStates));
             worksStatesProductOnly.AddRange(Words(data.WorksStatesProductOnly));
             negations.AddRange(Words(data.Negations));
+            worksEnded.AddRange(Words(data.WorksEnded));
             joiners.AddRange(Words(data.Joiners));
             contrasts.AddRange(Words(data.Contrasts));
             serverDown.AddRange(Words(data.ServerDown));
@@ -387,6 +396,7 @@ public sealed class CuratedData
             WorksStates = worksStates,
             WorksStatesProductOnly = worksStatesProductOnly,
             Negations = negations,
+            WorksEnded = worksEnded,
             Joiners = joiners,
             Contrasts = contrasts,
             ServerDown = serverDown,
@@ -445,6 +455,7 @@ public sealed class CuratedData
         public List<string>? WorksStatesProductOnly { get; set; }
 
         public List<string>? Negations { get; set; }
+        public List<string>? WorksEnded { get; set; }
         public List<string>? Joiners { get; set; }
         public List<string>? Contrasts { get; set; }
 
