@@ -838,7 +838,9 @@ public sealed class ErrorMatcher
                 end = k + 1;
             }
             ScoreSegment(segment, segmentText, lines, start, end, scores);
-            if (lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
+            // A short paste read whole in its first window needs no smaller ones; one whose lines are not consecutive (a line the
+            // catalog does not know between them: "anyone else? / hello / The server is not responding ...") is read window by window.
+            if (end == lines.Count && lines.Count <= WindowLines && lines[^1].Number - lines[0].Number < WindowLines)
             {
                 break;
             }
