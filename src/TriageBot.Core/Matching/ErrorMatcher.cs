@@ -91,6 +91,8 @@ public sealed class ErrorMatcher
     private readonly Lazy<OrderedPhrases>[] _otherWorks;
     private readonly string[] _offTopicNames;
     private readonly WordGroups _otherServers;
+    /// <summary>The vocabulary's words in ordinal order: the words a cut-off word begins are found by a binary search.</summary>
+    private readonly string[] _wordsInOrder;
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
@@ -246,6 +248,7 @@ public sealed class ErrorMatcher
             }
         }
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
+        _wordsInOrder = [.. _words.Order(StringComparer.Ordinal)];
 
         _offTopicNames = [.. catalog.Curated.OffTopic];
         _offTopic = new WordGroups(_offTopicNames.Select(w => _tokenizer.Tokens(w).ToArray()), Enumerable.Range(0, _offTopicNames.Length));
@@ -475,6 +478,7 @@ public sealed class ErrorMatcher
         var number = 0;
         var tokens = new List<string>();
         string? lastLine = null;
+        string? lastToken = null;
         foreach (var line in Lines(text))
         {
             number++;
@@ -518,14 +522,16 @@ public sealed class ErrorMatcher
                 lines.Add(new PasteLine(number, known, line, order!));
             }
             lastLine = line;
+            lastToken = tokens.Count > 0 ? tokens[^1] : null;
         }
         // A paste cut off in the middle of its last word ("server is temporarily unavail"): the word is read, as a misspelling is, as the
         // vocabulary word it begins.
-        if (lastLine is not null && CutOffWord(text) is { } cut && lookups.TryGetValue(cut, out var unread) && unread.Id < 0 && WordBegunBy(cut) is { } begun)
+        if (lastToken is not null && EndsInWordOf(text, lastToken) && lookups.TryGetValue(lastToken, out var unread) && unread.Id < 0 &&
+            WordBegunBy(lastToken) is { } begun)
         {
             if (lines.Count == 0 || lines[^1].Number != number)
             {
-                lines.Add(new PasteLine(number, [], lastLine, []));
+                lines.Add(new PasteLine(number, [], lastLine!, []));
             }
             lines[^1].Tokens[begun] = Math.Max(lines[^1].Tokens.GetValueOrDefault(begun), 0.85);
             lines[^1].Order.Add(begun);
@@ -535,8 +541,9 @@ public sealed class ErrorMatcher
         return new PasteReading(lines, seen, seenStopWords, misspeltProblem, misspeltWords, misspelt);
     }
 
-    /// <summary>The last word of <paramref name="text"/> as a token, when the text ends in the middle of a Latin-script word of five letters or more.</summary>
-    private string? CutOffWord(string text)
+    /// <summary>Whether <paramref name="text"/> ends, punctuation-free, in a Latin-script word of five letters or more that <paramref name="token"/>
+    /// (the paste's last token) was read from: a paste cut off in that word.</summary>
+    private static bool EndsInWordOf(string text, string token)
     {
         var end = text.Length;
         while (end > 0 && char.IsWhiteSpace(text[end - 1]))
@@ -548,23 +555,20 @@ public sealed class ErrorMatcher
         {
             start--;
         }
-        if (end - start < 5 || (start > 0 && char.IsLetterOrDigit(text[start - 1])))
-        {
-            return null;
-        }
-        var tokens = _tokenizer.Tokens(text[start..end]);
-        return tokens.Count == 1 ? tokens[0] : null;
+        return end - start >= 5 && (start == 0 || !char.IsLetterOrDigit(text[start - 1])) &&
+               text.AsSpan(start, end - start).StartsWith(token, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The weightiest vocabulary word that <paramref name="token"/> begins and that is at least two letters longer, or null.</summary>
     private int? WordBegunBy(string token)
     {
+        // The vocabulary in order: the words a token begins stand together, from the first one not before it.
+        var at = Array.BinarySearch(_wordsInOrder, token, StringComparer.Ordinal);
         int? best = null;
-        for (var id = 0; id < _words.Count; id++)
+        for (var i = at < 0 ? ~at : at; i < _wordsInOrder.Length && _wordsInOrder[i].StartsWith(token, StringComparison.Ordinal); i++)
         {
-            var word = _words[id];
-            if (word.Length >= token.Length + 2 && _weight[id] > 0 && word.StartsWith(token, StringComparison.Ordinal) &&
-                (best is null || _weight[id] > _weight[best.Value]))
+            var id = _vocabulary[_wordsInOrder[i]];
+            if (_wordsInOrder[i].Length >= token.Length + 2 && _weight[id] > 0 && (best is null || _weight[id] > _weight[best.Value]))
             {
                 best = id;
             }
