@@ -396,6 +396,33 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join('\n', failures.Take(10)));
     }
 
+    /// <summary>
+    /// Every documented message pasted verbatim in any evaluation set (kind <c>exact</c>) is still found when chat lines come before and
+    /// after it, known words and unknown ones, with lines between them ("anyone else? / hello / ..."): the documented text decides,
+    /// wherever it stands. A short paste whose known lines were not consecutive was once read in its first window only.
+    /// </summary>
+    [Fact]
+    public void Match_EveryVerbatimMessageInsideAChatTranscript_IsStillFound()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching");
+        var exact = Directory.GetFiles(folder, "*.jsonl").SelectMany(f => Load(Path.GetFileName(f)))
+            .Where(c => c.Kind == "exact" && c.Expect != "none").ToList();
+        Assert.True(exact.Count > 50, $"only {exact.Count} verbatim messages found");
+
+        var failures = new List<string>();
+        foreach (var c in exact)
+        {
+            foreach (var text in (string[])[$"Tom 11:02 AM\nanyone else?\nhello\n{c.Text}", $"anyone else?\n\n{c.Text}\nthanks", $"{c.Text}\nhello\nanyone else?"])
+            {
+                if (!IsCorrect(c, SharedCatalog.Matcher.Match(text)))
+                {
+                    failures.Add($"{c.Id}: {Short(text)}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} missed:\n" + string.Join('\n', failures.Take(10)));
+    }
+
     [Fact]
     public void Match_WholeSet_BeatsPlainFuzzySharpBaseline()
     {
