@@ -477,8 +477,6 @@ public sealed class ErrorMatcher
         var misspelt = false;
         var number = 0;
         var tokens = new List<string>();
-        string? lastLine = null;
-        string? lastToken = null;
         foreach (var line in Lines(text))
         {
             number++;
@@ -517,32 +515,26 @@ public sealed class ErrorMatcher
                     known[id] = quality;
                 }
             }
+            // A line cut off in the middle of its last word ("server is temporarily unavail"): the word is read, as a misspelling is, as the
+            // vocabulary word it begins.
+            if (tokens.Count > 0 && lookups[tokens[^1]].Id < 0 && EndsInWordOf(line, tokens[^1]) && WordBegunBy(tokens[^1]) is { } begun)
+            {
+                known ??= [];
+                (order ??= []).Add(begun);
+                known[begun] = Math.Max(known.GetValueOrDefault(begun), 0.85);
+                seen.Add(_words[begun]);
+                misspelt = true;
+            }
             if (known is not null)
             {
                 lines.Add(new PasteLine(number, known, line, order!));
             }
-            lastLine = line;
-            lastToken = tokens.Count > 0 ? tokens[^1] : null;
-        }
-        // A paste cut off in the middle of its last word ("server is temporarily unavail"): the word is read, as a misspelling is, as the
-        // vocabulary word it begins.
-        if (lastToken is not null && EndsInWordOf(text, lastToken) && lookups.TryGetValue(lastToken, out var unread) && unread.Id < 0 &&
-            WordBegunBy(lastToken) is { } begun)
-        {
-            if (lines.Count == 0 || lines[^1].Number != number)
-            {
-                lines.Add(new PasteLine(number, [], lastLine!, []));
-            }
-            lines[^1].Tokens[begun] = Math.Max(lines[^1].Tokens.GetValueOrDefault(begun), 0.85);
-            lines[^1].Order.Add(begun);
-            seen.Add(_words[begun]);
-            misspelt = true;
         }
         return new PasteReading(lines, seen, seenStopWords, misspeltProblem, misspeltWords, misspelt);
     }
 
-    /// <summary>Whether <paramref name="text"/> ends, punctuation-free, in a Latin-script word of five letters or more that <paramref name="token"/>
-    /// (the paste's last token) was read from: a paste cut off in that word.</summary>
+    /// <summary>Whether <paramref name="text"/> (a line) ends, punctuation-free, in a Latin-script word of five letters or more that <paramref name="token"/>
+    /// (the line's last token) was read from: a line cut off in that word.</summary>
     private static bool EndsInWordOf(string text, string token)
     {
         var end = text.Length;

@@ -397,22 +397,22 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Every documented message pasted verbatim in any evaluation set (kind <c>exact</c>) is still found when chat lines come before and
-    /// after it, known words and unknown ones, with lines between them ("anyone else? / hello / ..."): the documented text decides,
-    /// wherever it stands. A short paste whose known lines were not consecutive was once read in its first window only.
+    /// Every in-scope case of every evaluation set that is found on its own is still found inside a chat transcript: chat lines before
+    /// it, known words and unknown ones, with a line between them ("Tom 11:02 AM / anyone else? / hello / ..."), and after it. A short
+    /// paste whose known lines were not consecutive was once read in its first window only (221 verbatim messages lost).
     /// </summary>
     [Fact]
-    public void Match_EveryVerbatimMessageInsideAChatTranscript_IsStillFound()
+    public void Match_EveryCaseFoundAloneInsideAChatTranscript_IsStillFound()
     {
         var folder = Path.Combine(RepositoryPaths.Root, "tests", "TriageBot.Core.Tests", "Matching");
-        var exact = Directory.GetFiles(folder, "*.jsonl").SelectMany(f => Load(Path.GetFileName(f)))
-            .Where(c => c.Kind == "exact" && c.Expect != "none").ToList();
-        Assert.True(exact.Count > 50, $"only {exact.Count} verbatim messages found");
+        var found = Directory.GetFiles(folder, "*.jsonl").SelectMany(f => Load(Path.GetFileName(f)))
+            .Where(c => c.Expect != "none" && IsCorrect(c, SharedCatalog.Matcher.Match(c.Text))).ToList();
+        Assert.True(found.Count > 10_000, $"only {found.Count} cases found alone");
 
         var failures = new List<string>();
-        foreach (var c in exact)
+        foreach (var c in found)
         {
-            foreach (var text in (string[])[$"Tom 11:02 AM\nanyone else?\nhello\n{c.Text}", $"anyone else?\n\n{c.Text}\nthanks", $"{c.Text}\nhello\nanyone else?"])
+            foreach (var text in (string[])[$"Tom 11:02 AM\nanyone else?\nhello\n{c.Text}", $"{c.Text}\nhello\nanyone else?"])
             {
                 if (!IsCorrect(c, SharedCatalog.Matcher.Match(text)))
                 {
@@ -420,7 +420,7 @@ public sealed class MatcherEvaluationTests(ITestOutputHelper output)
                 }
             }
         }
-        Assert.True(failures.Count == 0, $"{failures.Count} missed:\n" + string.Join('\n', failures.Take(10)));
+        Assert.True(failures.Count == 0, $"{failures.Count} lost:\n" + string.Join('\n', failures.Take(10)));
     }
 
     [Fact]
