@@ -708,10 +708,12 @@ public sealed class ErrorMatcherTests
     public void Match_PasteCutOffInItsLastWord_ReadsTheWordItBegins() =>
         AssertFound("server is temporarily unavai", "server-is-temporarily-unavailable");
 
-    // An address whose ".com" is mistyped (".con") was typed wrong, though nobody says so.
-    [Fact]
-    public void Match_AddressWithAMistypedTopLevelDomain_IsMistyped() =>
-        AssertFound("Agent note: caller keeps signing in to Skype as j.doe@northwind.con (see the .con) and it fails every time.", "mistyped-sign-in-address-user");
+    // An address whose ".com" is mistyped (".con") was typed wrong, though nobody says so; in capitals too.
+    [Theory]
+    [InlineData("Agent note: caller keeps signing in to Skype as j.doe@northwind.con (see the .con) and it fails every time.")]
+    [InlineData("AGENT NOTE: CALLER KEEPS SIGNING IN TO SKYPE AS J.DOE@NORTHWIND.CON (SEE THE .CON) AND IT FAILS EVERY TIME.")]
+    public void Match_AddressWithAMistypedTopLevelDomain_IsMistyped(string text) =>
+        AssertFound(text, "mistyped-sign-in-address-user");
 
     // A chat transcript's role tags put words in the bot's mouth: the paste tries the bot. A placeholder in an address is no such tag.
     [Fact]
