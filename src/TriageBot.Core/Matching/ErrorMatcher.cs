@@ -91,8 +91,9 @@ public sealed class ErrorMatcher
     private readonly Lazy<OrderedPhrases>[] _otherWorks;
     private readonly string[] _offTopicNames;
     private readonly WordGroups _otherServers;
-    /// <summary>The vocabulary's words in ordinal order: the words a cut-off word begins are found by a binary search.</summary>
+    /// <summary>The vocabulary's words in ordinal order, and their ids: the words a cut-off word begins are found by a binary search.</summary>
     private readonly string[] _wordsInOrder;
+    private readonly int[] _wordIdsInOrder;
     private readonly WordGroups _inScope;
     private readonly WordGroups _problemWords;
     private readonly WordGroups _offTopicIntents;
@@ -114,10 +115,11 @@ public sealed class ErrorMatcher
     private readonly OrderedPhrases _othersWork;
     private readonly string[] _contrasts;
     /// <summary>
-    /// Negations (the curated synonym "not" and its variants): a statement that the product works followed by one says it does
-    /// not ("Skype funktioniert noch nicht"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
+    /// Latin-script words that turn a "works" statement round when they follow it in its clause: the negations (the curated synonym
+    /// "not" and its variants, <c>negations</c>: "Skype funktioniert noch nicht") and the words that say it held no longer
+    /// (<c>worksEnded</c>: "Lync worked fine until today"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
     /// </summary>
-    private readonly HashSet<string> _negations;
+    private readonly HashSet<string> _worksTurnedRound;
     /// <summary>Chinese negations (curated <c>negations</c>): one right before a Chinese part of a statement that the product works turns it round ("Skype 不能正常登录").</summary>
     private readonly string[] _cjkNegations;
     private readonly HashSet<char> _cjkNegationStarts;
@@ -248,7 +250,8 @@ public sealed class ErrorMatcher
             }
         }
         _postings = postings.Select(l => l?.ToArray() ?? []).ToArray();
-        _wordsInOrder = [.. _words.Order(StringComparer.Ordinal)];
+        _wordIdsInOrder = [.. Enumerable.Range(0, _words.Count).OrderBy(id => _words[id], StringComparer.Ordinal)];
+        _wordsInOrder = [.. _wordIdsInOrder.Select(id => _words[id])];
 
         _offTopicNames = [.. catalog.Curated.OffTopic];
         _offTopic = new WordGroups(_offTopicNames.Select(w => _tokenizer.Tokens(w).ToArray()), Enumerable.Range(0, _offTopicNames.Length));
@@ -284,7 +287,7 @@ public sealed class ErrorMatcher
         _productWorks = new OrderedPhrases(catalog.Curated.ProductWorks, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
         _othersWork = new OrderedPhrases(catalog.Curated.OthersWork, notBetween: catalog.Curated.OffTopic, joiners: catalog.Curated.Joiners);
         _contrasts = [.. catalog.Curated.Contrasts.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
-        _negations = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
+        _worksTurnedRound = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Concat(catalog.Curated.WorksEnded).Select(OrderedPhrases.Normalize)];
         _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];
         _cjkNegationStarts = [.. _cjkNegations.Where(n => n.Length > 0).Select(n => n[0])];
@@ -559,7 +562,7 @@ public sealed class ErrorMatcher
         int? best = null;
         for (var i = at < 0 ? ~at : at; i < _wordsInOrder.Length && _wordsInOrder[i].StartsWith(token, StringComparison.Ordinal); i++)
         {
-            var id = _vocabulary[_wordsInOrder[i]];
+            var id = _wordIdsInOrder[i];
             if (_wordsInOrder[i].Length >= token.Length + 2 && _weight[id] > 0 && (best is null || _weight[id] > _weight[best.Value]))
             {
                 best = id;
@@ -591,9 +594,9 @@ public sealed class ErrorMatcher
             }
         }
         Add("names product", facts.NamesProduct, _inScope.FirstIn(paste.Seen));
-        Add("product works", facts.ProductWorks, _productWorks.FirstIn(OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
+        string? clauses = facts.ProductWorks ? OrderedPhrases.NormalizeClauses(text) : null;
+        Add("product works", facts.ProductWorks, clauses is null ? null : _productWorks.FirstIn(clauses, _worksTurnedRound, _cjkNegations));
         Add("problem", facts.Problem, _problemWords.FirstIn(paste.Seen, paste.SeenStopWords, paste.MisspeltProblem));
-        string? clauses = null;
         Add("other system", facts.OtherSystem, OtherSystemIn(paste.Seen, text, folded, ref clauses));
         Add("instruction", code, "code in markup");
         Add("request", facts.Request, _offTopicIntents.FirstIn(ServerStatesOut(paste.Seen, folded)) ?? _offTopicIntentPhrases.FirstIn(folded) ??
@@ -611,8 +614,8 @@ public sealed class ErrorMatcher
         var inScope = _inScope.AnyIn(seen);
         string? clauses = null;
         var productWorks = ProductWorksIn(text, folded, ref clauses) ||
-                           (!inScope && _othersWork.AnyIn(folded, _negations, _cjkNegations) &&
-                            _othersWork.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations));
+                           (!inScope && _othersWork.AnyIn(folded, _worksTurnedRound, _cjkNegations) &&
+                            _othersWork.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _worksTurnedRound, _cjkNegations));
         var namesProduct = inScope && !productWorks;
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown); unless it is named only as one that
@@ -650,8 +653,8 @@ public sealed class ErrorMatcher
         for (var i = 0; i < present.Length; i++)
         {
             // The whole paste is looked at first: most pastes that name another system say nothing of it working.
-            if (present[i] && !(_otherWorks[i].Value.AnyIn(folded, _negations, _cjkNegations) &&
-                                _otherWorks[i].Value.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations)))
+            if (present[i] && !(_otherWorks[i].Value.AnyIn(folded, _worksTurnedRound, _cjkNegations) &&
+                                _otherWorks[i].Value.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _worksTurnedRound, _cjkNegations)))
             {
                 return _offTopicNames[i];
             }
@@ -666,8 +669,8 @@ public sealed class ErrorMatcher
     /// </summary>
     private bool ProductWorksIn(string text, string folded, ref string? clauses)
     {
-        if (!_productWorks.AnyIn(folded, _negations, _cjkNegations) ||
-            !_productWorks.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _negations, _cjkNegations))
+        if (!_productWorks.AnyIn(folded, _worksTurnedRound, _cjkNegations) ||
+            !_productWorks.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _worksTurnedRound, _cjkNegations))
         {
             return false;
         }
@@ -684,7 +687,7 @@ public sealed class ErrorMatcher
         _tokenizer.AppendTokens(tail, words, stopWords);
         var seen = new HashSet<string>(words, StringComparer.Ordinal);
         var problemAfter = _problemWords.AnyIn(seen, stopWords) && !_offTopic.AnyIn(seen) &&
-                           !_productWorks.AnyIn(OrderedPhrases.NormalizeClauses(tail), _negations, _cjkNegations);
+                           !_productWorks.AnyIn(OrderedPhrases.NormalizeClauses(tail), _worksTurnedRound, _cjkNegations);
         return !problemAfter;
     }
 
