@@ -120,6 +120,8 @@ public sealed class ErrorMatcher
     /// (<c>worksEnded</c>: "Lync worked fine until today"). Chinese puts its negation before the verb ("不正常"), which no entry meets.
     /// </summary>
     private readonly HashSet<string> _worksTurnedRound;
+    /// <summary>Abbreviations whose full stop ends no sentence (curated <c>abbreviations</c>), for <see cref="Clauses"/>.</summary>
+    private readonly HashSet<string> _abbreviations;
     /// <summary>Chinese negations (curated <c>negations</c>): one right before a Chinese part of a statement that the product works turns it round ("Skype 不能正常登录").</summary>
     private readonly string[] _cjkNegations;
     private readonly HashSet<char> _cjkNegationStarts;
@@ -289,6 +291,7 @@ public sealed class ErrorMatcher
         _contrasts = [.. catalog.Curated.Contrasts.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
         _worksTurnedRound = [.. catalog.Curated.Synonyms.Where(kv => kv.Key == "not").SelectMany(kv => kv.Value.Prepend(kv.Key))
             .Concat(catalog.Curated.Negations.Where(n => !Tokenizer.ContainsCjk(n))).Concat(catalog.Curated.WorksEnded).Select(OrderedPhrases.Normalize)];
+        _abbreviations = new HashSet<string>(catalog.Curated.Abbreviations.Select(a => a.Trim().TrimEnd('.')).Where(a => a.Length > 0), StringComparer.OrdinalIgnoreCase);
         _cjkNegations = [.. catalog.Curated.Negations.Where(Tokenizer.ContainsCjk).Select(OrderedPhrases.Normalize)];
         _cjkNegationStarts = [.. _cjkNegations.Where(n => n.Length > 0).Select(n => n[0])];
         _instructions = new InstructionsToBot(catalog.Curated.Instructions, catalog.Curated.InstructionVerbs, catalog.Curated.InstructionLeads, catalog.Curated.BotTalk.Values);
@@ -594,7 +597,7 @@ public sealed class ErrorMatcher
             }
         }
         Add("names product", facts.NamesProduct, _inScope.FirstIn(paste.Seen));
-        string? clauses = facts.ProductWorks ? OrderedPhrases.NormalizeClauses(text) : null;
+        string? clauses = facts.ProductWorks ? Clauses(text) : null;
         Add("product works", facts.ProductWorks, clauses is null ? null : _productWorks.FirstIn(clauses, _worksTurnedRound, _cjkNegations));
         Add("problem", facts.Problem, _problemWords.FirstIn(paste.Seen, paste.SeenStopWords, paste.MisspeltProblem));
         Add("other system", facts.OtherSystem, OtherSystemIn(paste.Seen, text, folded, ref clauses));
@@ -615,7 +618,7 @@ public sealed class ErrorMatcher
         string? clauses = null;
         var productWorks = ProductWorksIn(text, folded, ref clauses) ||
                            (!inScope && _othersWork.AnyIn(folded, _worksTurnedRound, _cjkNegations) &&
-                            _othersWork.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _worksTurnedRound, _cjkNegations));
+                            _othersWork.AnyIn(clauses ??= Clauses(text), _worksTurnedRound, _cjkNegations));
         var namesProduct = inScope && !productWorks;
         var problem = _problemWords.AnyIn(seen, paste.SeenStopWords, paste.MisspeltProblem);
         // Another product named and this one not: probably about that product (see ScoredDown); unless it is named only as one that
@@ -637,6 +640,9 @@ public sealed class ErrorMatcher
         return new PasteFacts(namesProduct, productWorks, problem, offTopic, chineseSignIn, anchored, request) { OtherServer = otherServer };
     }
 
+    /// <summary>The paste clause by clause (<see cref="OrderedPhrases.NormalizeClauses"/>), abbreviations' full stops no sentence ends.</summary>
+    private string Clauses(string text) => OrderedPhrases.NormalizeClauses(text, _abbreviations);
+
     /// <summary>
     /// The first other system (<c>offTopic</c>) the paste names other than in a statement that it works (<see cref="CuratedData.WorksStates"/>,
     /// within one clause, not turned round by a negation: "Teams itself seems fine", "Outlook geht aber ganz normal"), or null. A paste
@@ -654,7 +660,7 @@ public sealed class ErrorMatcher
         {
             // The whole paste is looked at first: most pastes that name another system say nothing of it working.
             if (present[i] && !(_otherWorks[i].Value.AnyIn(folded, _worksTurnedRound, _cjkNegations) &&
-                                _otherWorks[i].Value.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _worksTurnedRound, _cjkNegations)))
+                                _otherWorks[i].Value.AnyIn(clauses ??= Clauses(text), _worksTurnedRound, _cjkNegations)))
             {
                 return _offTopicNames[i];
             }
@@ -670,7 +676,7 @@ public sealed class ErrorMatcher
     private bool ProductWorksIn(string text, string folded, ref string? clauses)
     {
         if (!_productWorks.AnyIn(folded, _worksTurnedRound, _cjkNegations) ||
-            !_productWorks.AnyIn(clauses ??= OrderedPhrases.NormalizeClauses(text), _worksTurnedRound, _cjkNegations))
+            !_productWorks.AnyIn(clauses ??= Clauses(text), _worksTurnedRound, _cjkNegations))
         {
             return false;
         }
@@ -687,7 +693,7 @@ public sealed class ErrorMatcher
         _tokenizer.AppendTokens(tail, words, stopWords);
         var seen = new HashSet<string>(words, StringComparer.Ordinal);
         var problemAfter = _problemWords.AnyIn(seen, stopWords) && !_offTopic.AnyIn(seen) &&
-                           !_productWorks.AnyIn(OrderedPhrases.NormalizeClauses(tail), _worksTurnedRound, _cjkNegations);
+                           !_productWorks.AnyIn(Clauses(tail), _worksTurnedRound, _cjkNegations);
         return !problemAfter;
     }
 

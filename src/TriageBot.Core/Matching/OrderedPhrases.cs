@@ -344,10 +344,6 @@ internal sealed class OrderedPhrases
     /// other words between.</summary>
     private const char ClauseMark = '\u2029';
 
-    /// <summary>Abbreviations whose full stop ends no sentence (German and English, as people write them in chat).</summary>
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Abbreviations =
-        new HashSet<string>(["usw", "etc", "bzw", "evtl", "ggf", "inkl", "ca", "vs", "bspw", "zb"], StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
-
     /// <summary>Stands where a sentence ended (full stop, question or exclamation mark, line break): no part is found past it.</summary>
     private const char SentenceMark = '\u2028';
 
@@ -358,15 +354,18 @@ internal sealed class OrderedPhrases
     /// side across a comma ("funktioniert alles, auch Skype"), never across a sentence's end ("in skype?? teams works fine"). A question's
     /// last clause is left out: it states nothing ("How long until Skype sign-in works?").
     /// </summary>
-    public static string NormalizeClauses(string text)
+    /// <param name="abbreviations">Abbreviations whose full stop ends no sentence ("Skype usw. geht alles"; curated <c>abbreviations</c>),
+    /// case ignored; none: every full stop before a space ends one.</param>
+    public static string NormalizeClauses(string text, HashSet<string>? abbreviations = null)
     {
+        var abbreviated = abbreviations?.GetAlternateLookup<ReadOnlySpan<char>>();
         var result = new System.Text.StringBuilder(text.Length + 8);
         var start = 0;
         // The strongest end met since the last clause written: a sentence's end outweighs a comma's.
         var pending = ClauseMark;
         for (var i = 0; i <= text.Length; i++)
         {
-            var mark = i == text.Length ? SentenceMark : EndOf(text, i);
+            var mark = i == text.Length ? SentenceMark : EndOf(text, i, abbreviated);
             if (mark == '\0')
             {
                 continue;
@@ -418,23 +417,27 @@ internal sealed class OrderedPhrases
             return false;
         }
 
-        static char EndOf(string text, int i) => text[i] switch
+        static char EndOf(string text, int i, HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? abbreviated) => text[i] switch
         {
             ',' or ';' or '，' or '；' => ClauseMark,
             '!' or '?' or '\n' or '\r' or '。' or '！' or '？' => SentenceMark,
-            '.' => (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])) && !AfterAbbreviation(text, i) ? SentenceMark : '\0',
+            '.' => (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])) && !AfterAbbreviation(text, i, abbreviated) ? SentenceMark : '\0',
             _ => '\0',
         };
 
         // "Skype usw. geht alles", "Teams etc. work fine": the full stop of an abbreviation ends no sentence.
-        static bool AfterAbbreviation(string text, int dot)
+        static bool AfterAbbreviation(string text, int dot, HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? abbreviated)
         {
+            if (abbreviated is not { } known)
+            {
+                return false;
+            }
             var start = dot;
             while (start > 0 && char.IsLetter(text[start - 1]))
             {
                 start--;
             }
-            return dot - start is >= 2 and <= 4 && Abbreviations.Contains(text.AsSpan(start, dot - start));
+            return dot > start && known.Contains(text.AsSpan(start, dot - start));
         }
     }
 }

@@ -137,6 +137,9 @@ public sealed class CuratedData
     /// </summary>
     public IReadOnlyList<string> WorksEnded { get; init; } = [];
 
+    /// <summary>Abbreviations whose full stop ends no sentence when a paste is read clause by clause ("Skype usw. geht alles").</summary>
+    public IReadOnlyList<string> Abbreviations { get; init; } = [];
+
     /// <summary>
     /// Words that join two names ("and", "und", "和"): another system named between the product and a <see cref="ProductWorks"/>
     /// state takes the state for itself ("Skype rein, Mail geht"), unless one of these joins them ("Skype und Mail gehen").
@@ -218,6 +221,7 @@ public sealed class CuratedData
         var productWorks = new List<string>();
         var negations = new List<string>();
         var worksEnded = new List<string>();
+        var abbreviations = new List<string>();
         var joiners = new List<string>();
         var contrasts = new List<string>();
         var worksProducts = new List<string>();
@@ -297,6 +301,7 @@ public sealed class CuratedData
             worksStatesProductOnly.AddRange(Words(data.WorksStatesProductOnly));
             negations.AddRange(Words(data.Negations));
             worksEnded.AddRange(Words(data.WorksEnded));
+            abbreviations.AddRange(Words(data.Abbreviations));
             joiners.AddRange(Words(data.Joiners));
             contrasts.AddRange(Words(data.Contrasts));
             serverDown.AddRange(Words(data.ServerDown));
@@ -397,6 +402,7 @@ public sealed class CuratedData
             WorksStatesProductOnly = worksStatesProductOnly,
             Negations = negations,
             WorksEnded = worksEnded,
+            Abbreviations = abbreviations,
             Joiners = joiners,
             Contrasts = contrasts,
             ServerDown = serverDown,
@@ -456,6 +462,7 @@ public sealed class CuratedData
 
         public List<string>? Negations { get; set; }
         public List<string>? WorksEnded { get; set; }
+        public List<string>? Abbreviations { get; set; }
         public List<string>? Joiners { get; set; }
         public List<string>? Contrasts { get; set; }
 
